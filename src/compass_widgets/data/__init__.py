@@ -1,0 +1,1 @@
+"""Synthetic datasets shipped with the course, and the script that makes them."""

@@ -1,0 +1,213 @@
+"""Load the shipped datasets and learners' own files, with checks that explain themselves.
+
+A learner's own CSV (their organisation's contact log, say) often comes out of a
+spreadsheet: a different encoding, dates written 31/03/2026, a column renamed.
+Every loader here either returns a clean :class:`pandas.DataFrame` or raises
+:class:`~compass_widgets.errors.CompassDataError` naming the file, the column, the
+first bad row (counted as a spreadsheet counts them: the header is row 1) and
+what to do about it.
+"""
+
+from __future__ import annotations
+
+import io
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import CompassDataError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+CONTACT_COLUMNS = (
+    "contact_id",
+    "date",
+    "channel",
+    "service",
+    "reason",
+    "demand_type",
+    "repeat_contact",
+    "minutes",
+)
+DEMAND_TYPES = ("value", "failure")
+_YES = {"yes", "y", "true", "1"}
+_NO = {"no", "n", "false", "0"}
+_ENCODINGS = ("utf-8-sig", "cp1252")
+_SAVE_AS = "In Excel, use File > Save As > 'CSV UTF-8 (Comma delimited)'."
+
+
+def shipped_path(name: str) -> Path:
+    """Return the path of a dataset shipped in ``compass_widgets/data``.
+
+    Examples
+    --------
+    >>> shipped_path("contacts.csv").name
+    'contacts.csv'
+    """
+    return Path(str(resources.files("compass_widgets.data").joinpath(name)))
+
+
+def read_text(path: str | Path) -> str:
+    """Read a text file as UTF-8 (with or without a byte-order mark) or Windows-1252.
+
+    Raises
+    ------
+    CompassDataError
+        If the file is missing, empty, or in an encoding we cannot read (such as UTF-16).
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise CompassDataError(
+            "file not found", file=path, hint="Check the name and the folder, then try again."
+        ) from None
+    if not raw.strip():
+        raise CompassDataError(
+            "the file is empty", file=path, hint="Export the data again with its header row."
+        )
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in raw[:4096]:
+        raise CompassDataError(
+            "the file is saved as UTF-16, which this course cannot read", file=path, hint=_SAVE_AS
+        )
+    for encoding in _ENCODINGS:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError as err:
+            last = err
+    row = raw[: last.start].count(b"\n") + 1
+    raise CompassDataError(
+        "the file has characters in an encoding we cannot read", file=path, row=row, hint=_SAVE_AS
+    )
+
+
+def _bad_row(mask: pd.Series) -> int:
+    """Return the spreadsheet row number (header = 1) of the first True in ``mask``."""
+    return int(mask.to_numpy().argmax()) + 2
+
+
+def load_contacts(path: str | Path | None = None) -> pd.DataFrame:
+    """Load a contact log: the shipped synthetic one, or a learner's own CSV.
+
+    The file needs the columns ``contact_id, date, channel, service, reason,
+    demand_type, repeat_contact, minutes`` (see ``data/contacts.md``). Dates may be
+    written 2026-03-31 or 31/03/2026; ``demand_type`` is ``value`` or ``failure``;
+    ``repeat_contact`` is yes/no; ``minutes`` is a number of minutes, 0 or more.
+    Extra columns are kept.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A CSV file. Leave it out for the course's synthetic Hollins Vale log.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per contact; ``date`` as datetimes, ``repeat_contact`` as bool,
+        ``minutes`` as float.
+
+    Raises
+    ------
+    CompassDataError
+        Naming the file, column and first bad row, and what to do.
+
+    Examples
+    --------
+    >>> contacts = load_contacts()
+    >>> len(contacts), sorted(contacts["demand_type"].unique())
+    (5000, ['failure', 'value'])
+    """
+    import pandas as pd
+
+    path = shipped_path("contacts.csv") if path is None else Path(path)
+    text = read_text(path)
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.ParserError as err:
+        raise CompassDataError(
+            f"the file is not a well-formed CSV ({err})",
+            file=path,
+            hint="Open it in a spreadsheet, check the commas on that line and save it as CSV.",
+        ) from None
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    missing = [c for c in CONTACT_COLUMNS if c not in frame.columns]
+    if missing:
+        found = ", ".join(frame.columns) or "none"
+        raise CompassDataError(
+            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
+            file=path,
+            column=missing[0],
+            hint=f"The columns found were: {found}. Rename or add columns so the header has "
+            f"{', '.join(CONTACT_COLUMNS)}.",
+        )
+    if frame.empty:
+        raise CompassDataError(
+            "the file has a header but no rows", file=path, hint="Add at least one contact."
+        )
+    for column in CONTACT_COLUMNS:
+        frame[column] = frame[column].str.strip()
+        blank = frame[column] == ""
+        if blank.any():
+            raise CompassDataError(
+                "a value is missing",
+                file=path,
+                column=column,
+                row=_bad_row(blank),
+                hint="Fill in every cell of this column, or remove the row.",
+            )
+
+    iso = pd.to_datetime(frame["date"], format="%Y-%m-%d", errors="coerce")
+    uk = pd.to_datetime(frame["date"], format="%d/%m/%Y", errors="coerce")
+    dates = iso.fillna(uk)
+    if dates.isna().any():
+        row = _bad_row(dates.isna())
+        raise CompassDataError(
+            f"'{frame['date'].iloc[row - 2]}' is not a date",
+            file=path,
+            column="date",
+            row=row,
+            hint="Write dates as 2026-03-31 or 31/03/2026.",
+        )
+    frame["date"] = dates
+
+    kind = frame["demand_type"].str.lower()
+    bad = ~kind.isin(DEMAND_TYPES)
+    if bad.any():
+        row = _bad_row(bad)
+        raise CompassDataError(
+            f"'{frame['demand_type'].iloc[row - 2]}' is not a demand type",
+            file=path,
+            column="demand_type",
+            row=row,
+            hint="Use 'value' (what the service is for) or 'failure' (caused by a failure to "
+            "do something, or do it right).",
+        )
+    frame["demand_type"] = kind
+
+    flag = frame["repeat_contact"].str.lower()
+    bad = ~flag.isin(_YES | _NO)
+    if bad.any():
+        row = _bad_row(bad)
+        raise CompassDataError(
+            f"'{frame['repeat_contact'].iloc[row - 2]}' is not yes or no",
+            file=path,
+            column="repeat_contact",
+            row=row,
+            hint="Write yes or no.",
+        )
+    frame["repeat_contact"] = flag.isin(_YES)
+
+    minutes = pd.to_numeric(frame["minutes"], errors="coerce")
+    bad = minutes.isna() | (minutes < 0)
+    if bad.any():
+        row = _bad_row(bad)
+        raise CompassDataError(
+            f"'{frame['minutes'].iloc[row - 2]}' is not a number of minutes (0 or more)",
+            file=path,
+            column="minutes",
+            row=row,
+            hint="Write the minutes as a plain number, such as 12.",
+        )
+    frame["minutes"] = minutes.astype(float)
+    return frame

@@ -1,0 +1,176 @@
+"""DemandAnalyser: explore value and failure demand in a contact log."""
+
+from __future__ import annotations
+
+import html
+
+import altair as alt
+import ipywidgets as w
+import pandas as pd
+import traitlets as t
+
+from ..charts import EMBED_OPTIONS
+from ..charts.demand import demand_breakdown, demand_trend, summarise_breakdown, summarise_trend
+from ..models.demand import ALL, DemandAnalysis
+
+_LABELS = {"value": "Value demand", "failure": "Failure demand"}
+
+
+class DemandAnalyser(w.VBox):
+    """Filter a contact log, reclassify reasons, and watch failure demand and its cost move.
+
+    Controls (each labelled for screen readers and usable with the keyboard):
+    *Service* and *Channel* filter the contacts; *Reason* and *Count it as*
+    reclassify every contact with that reason; *£ per minute* sets the cost of
+    handling time. Beside each chart a sentence says what the chart shows.
+
+    Parameters
+    ----------
+    contacts : pandas.DataFrame
+        A contact log from :func:`compass_widgets.load_contacts`.
+    cost_per_minute : float
+        Starting cost of one minute of handling time, in pounds (an assumption).
+
+    Examples
+    --------
+    >>> from compass_widgets import load_contacts
+    >>> analyser = DemandAnalyser(load_contacts())
+    >>> analyser.service = "Housing repairs"
+    >>> round(analyser.analysis.failure_share(), 3)
+    0.507
+    """
+
+    service = t.Unicode(ALL, help="Service shown, or 'All'.")
+    channel = t.Unicode(ALL, help="Channel shown, or 'All'.")
+    cost_per_minute = t.Float(0.5, help="Cost of a minute of handling time, in pounds.")
+    analysis = t.Instance(DemandAnalysis, help="The analysis the widget shows (read it, don't set it).")
+
+    def __init__(self, contacts: pd.DataFrame, cost_per_minute: float = 0.5) -> None:
+        base = DemandAnalysis(contacts, cost_per_minute=cost_per_minute)
+        style = {"description_width": "8em"}
+        self.service_control = w.Dropdown(options=[ALL, *base.services], description="Service",
+                                          style=style)
+        self.channel_control = w.Dropdown(options=[ALL, *base.channels], description="Channel",
+                                          style=style)
+        self.cost_control = w.BoundedFloatText(value=cost_per_minute, min=0, max=20, step=0.05,
+                                               description="£ per minute", style=style)
+        self.reason_control = w.Dropdown(options=list(base.reasons.index), description="Reason",
+                                         style=style, layout=w.Layout(width="28em"))
+        self.kind_control = w.ToggleButtons(
+            options=[(label, kind) for kind, label in _LABELS.items()],
+            description="Count it as", style=style,
+            tooltips=["What the service is for", "Caused by a failure to do something right"],
+        )
+        self.headline = w.HTML()
+        self.trend_chart = alt.JupyterChart(demand_trend(base), embed_options=EMBED_OPTIONS)
+        self.trend_summary = w.HTML()
+        self.breakdown_chart = alt.JupyterChart(demand_breakdown(base), embed_options=EMBED_OPTIONS)
+        self.breakdown_summary = w.HTML()
+        self.reasons_table = w.HTML()
+        filters = w.VBox([w.HTML("<strong>Look at</strong>"), self.service_control,
+                          self.channel_control, self.cost_control])
+        relabel = w.VBox([w.HTML("<strong>Reclassify a reason</strong>"), self.reason_control,
+                          self.kind_control])
+        super().__init__([
+            w.HBox([filters, relabel]),
+            self.headline,
+            w.HBox([w.VBox([self.trend_chart, self.trend_summary]),
+                    w.VBox([self.breakdown_chart, self.breakdown_summary])]),
+            self.reasons_table,
+        ])
+        self.add_class("compass-demand-analyser")
+        t.link((self.service_control, "value"), (self, "service"))
+        t.link((self.channel_control, "value"), (self, "channel"))
+        t.link((self.cost_control, "value"), (self, "cost_per_minute"))
+        self._syncing_kind = False
+        self._inputs_shown: dict[str, tuple[object, ...]] = {}
+        self.reason_control.observe(self._on_change_reason, "value")
+        self.kind_control.observe(self._on_change_kind, "value")
+        self.analysis = base
+        self._on_change_reason()
+
+    # -- reactions: controls -> model --------------------------------------------
+    @t.observe("service", "channel")
+    def _on_change_filter(self, change: t.Bunch) -> None:
+        self.analysis = self.analysis.filter(service=self.service, channel=self.channel)
+
+    @t.observe("cost_per_minute")
+    def _on_change_cost_per_minute(self, change: t.Bunch) -> None:
+        from dataclasses import replace
+
+        self.analysis = replace(self.analysis, cost_per_minute=change["new"])
+
+    def _on_change_reason(self, change: t.Bunch | None = None) -> None:
+        kind = self.analysis.reasons.loc[self.reason_control.value, "demand_type"]
+        self._syncing_kind = True
+        self.kind_control.value = kind
+        self._syncing_kind = False
+
+    def _on_change_kind(self, change: t.Bunch) -> None:
+        if not self._syncing_kind:
+            self.reclassify(self.reason_control.value, change["new"])
+
+    def reclassify(self, reason: str, demand_type: str) -> None:
+        """Count every contact with ``reason`` as ``demand_type`` ('value' or 'failure')."""
+        self.analysis = self.analysis.reclassify(reason, demand_type)
+        if self.reason_control.value == reason:
+            self._on_change_reason()
+
+    # -- model -> view -------------------------------------------------------------
+    @t.observe("analysis")
+    def _on_change_analysis(self, change: t.Bunch) -> None:
+        a = change["new"]
+        self.headline.value = (
+            f"<p><strong>Failure demand: {a.failure_share():.0%}</strong> of "
+            f"{a.contact_count:,} contacts; {a.failure_minutes():,.0f} minutes of handling, "
+            f"about <strong>£{a.failure_cost():,.0f}</strong> a year at "
+            f"£{a.cost_per_minute:.2f} a minute.</p>"
+        )
+        relabelled = tuple(sorted(a.reclassified.items()))
+        # Redraw a view only when what it shows has changed: choosing a service leaves
+        # the comparison of all services as it is, and the cost leaves the trend.
+        if self._shown("trend", (a.service, a.channel, relabelled)):
+            _redraw(self.trend_chart, demand_trend(a))
+            self.trend_summary.value = _para(summarise_trend(a))
+            self.reasons_table.value = _reasons_html(a)
+        if self._shown("breakdown", (a.channel, a.cost_per_minute, relabelled)):
+            everywhere = a.filter(service=ALL)
+            _redraw(self.breakdown_chart, demand_breakdown(everywhere))
+            self.breakdown_summary.value = _para(summarise_breakdown(everywhere))
+
+    def _shown(self, view: str, inputs: tuple[object, ...]) -> bool:
+        """Record what ``view`` now shows; return True if it differs from before."""
+        changed = self._inputs_shown.get(view) != inputs
+        self._inputs_shown[view] = inputs
+        return changed
+
+
+def _redraw(view: alt.JupyterChart, chart: alt.TopLevelMixin) -> None:
+    """Send a new spec to a chart view.
+
+    The builders' specs are validated against the Vega-Lite schema by the test suite,
+    so the view skips altair's per-update validation, which would double the time an
+    update takes. Our charts have no selection parameters, the only other thing
+    ``JupyterChart.chart`` would set up.
+    """
+    view.spec = chart.to_dict(validate=False)
+
+
+def _para(text: str) -> str:
+    return f"<p style='max-width: 32em'>{html.escape(text)}</p>"
+
+
+def _reasons_html(analysis: DemandAnalysis) -> str:
+    top = analysis.top_failure_reasons(5)
+    rows = "".join(
+        f"<tr><td>{html.escape(reason)}</td><td>{html.escape(row.service)}</td>"
+        f"<td style='text-align:right'>{row.contacts:,}</td>"
+        f"<td style='text-align:right'>{row.minutes:,.0f}</td></tr>"
+        for reason, row in top.iterrows()
+    )
+    return (
+        "<table><caption>Top reasons for failure demand</caption>"
+        "<thead><tr><th scope='col'>Reason</th><th scope='col'>Service</th>"
+        "<th scope='col'>Contacts</th><th scope='col'>Minutes</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
