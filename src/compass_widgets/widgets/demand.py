@@ -89,6 +89,11 @@ class DemandAnalyser(w.VBox):
         self.analysis = base
         self._on_change_reason()
 
+    def __repr__(self) -> str:
+        a = self.analysis
+        return (f"DemandAnalyser(service={a.service!r}, channel={a.channel!r}): failure demand "
+                f"{a.failure_share():.0%} of {a.contact_count:,} contacts")
+
     # -- reactions: controls -> model --------------------------------------------
     @t.observe("service", "channel")
     def _on_change_filter(self, change: t.Bunch) -> None:

@@ -81,6 +81,9 @@ class SelfCheck(w.VBox):
             self.answer = saved["answer"]
             self.check(save=False)
 
+    def __repr__(self) -> str:
+        return f"SelfCheck({self.module!r}, {self.key!r})"
+
     @t.validate("answer")
     def _valid_answer(self, proposal: t.Bunch) -> str | None:
         value = proposal["value"]
@@ -155,6 +158,9 @@ class Reflection(w.VBox):
             self.status.value = f"<p>Your saved reflection (saved {_local(when)}).</p>"
         t.link((self, "text"), (self.box, "value"))
         self.button.on_click(lambda _: self.save())
+
+    def __repr__(self) -> str:
+        return f"Reflection({self.module!r}, {self.key!r})"
 
     @t.observe("text")
     def _on_change_text(self, change: t.Bunch) -> None:

@@ -1,0 +1,47 @@
+"""Shared test set-up.
+
+Every test run, and every notebook kernel that nbval starts from it, saves learner
+answers into a fresh temporary store, never the developer's own ``~/.compass``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+os.environ["COMPASS_HOME"] = tempfile.mkdtemp(prefix="compass-test-home-")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def store_home(tmp_path: Path) -> Path:
+    """An empty learner-store folder."""
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def tiny_contacts() -> pd.DataFrame:
+    """Eight contacts, small enough to work out every figure by hand.
+
+    Repairs: 4 contacts, 3 failure (share 0.75), failure minutes 10 + 20 + 30 = 60.
+    Waste:   4 contacts, 1 failure (share 0.25), failure minutes 5.
+    Overall: 4 of 8 failure (0.5); failure minutes 65.
+    """
+    return pd.DataFrame({
+        "contact_id": [f"C{i}" for i in range(1, 9)],
+        "date": pd.to_datetime(["2025-04-03", "2025-04-10", "2025-05-02", "2025-05-20",
+                                "2025-04-04", "2025-04-11", "2025-05-05", "2025-05-21"]),
+        "channel": ["Phone", "Phone", "Email", "Phone", "Web form", "Phone", "Web form", "Email"],
+        "service": ["Repairs"] * 4 + ["Waste"] * 4,
+        "reason": ["New repair", "Chase repair", "Chase repair", "Not fixed",
+                   "New bin", "Bin missed", "New bin", "Bulky waste"],
+        "demand_type": ["value", "failure", "failure", "failure",
+                        "value", "failure", "value", "value"],
+        "repeat_contact": [False, True, True, False, False, True, False, False],
+        "minutes": [8.0, 10.0, 20.0, 30.0, 4.0, 5.0, 6.0, 7.0],
+    })
