@@ -31,7 +31,19 @@ _EXPORTS = {
     "Reflection": "widgets.learning",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "CompassDataError",
+    "DemandAnalyser",
+    "DemandAnalysis",
+    "LearnerStore",
+    "Reflection",
+    "SelfCheck",
+    "demand_breakdown",
+    "demand_trend",
+    "load_contacts",
+    "summarise_breakdown",
+    "summarise_trend",
+]
 
 if TYPE_CHECKING:
     from .charts.demand import demand_breakdown, demand_trend, summarise_breakdown, summarise_trend

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 
-
 def course_dir() -> Path:
     """Return the course folder: ``./course`` if there is one, else the one beside the package."""
     here = Path.cwd() / "course"

@@ -9,6 +9,8 @@ print beside the chart.
 
 from __future__ import annotations
 
+from typing import cast
+
 import altair as alt
 import pandas as pd
 
@@ -39,20 +41,20 @@ def summarise_trend(analysis: DemandAnalysis) -> str:
     months = analysis.by_month()
     if months.empty:
         return f"There are no contacts for {_scope(analysis)}."
-    first, last = months.iloc[0], months.iloc[-1]
-    high = months["failure_share"].idxmax()
-    change = last["failure_share"] - first["failure_share"]
+    share = months["failure_share"]
+    first, last, high = float(share.iloc[0]), float(share.iloc[-1]), share.idxmax()
+    change = last - first
     direction = "rose" if change > 0.005 else "fell" if change < -0.005 else "stayed level"
     return (
         f"Failure demand was {_pct(analysis.failure_share())} of {analysis.contact_count:,} "
         f"contacts ({_scope(analysis)}). Month by month it {direction}, from "
-        f"{_pct(first['failure_share'])} in {months.index[0]:%B %Y} to "
-        f"{_pct(last['failure_share'])} in {months.index[-1]:%B %Y}; the highest month was "
-        f"{high:%B %Y} at {_pct(months.loc[high, 'failure_share'])}."
+        f"{_pct(first)} in {months.index[0]:%B %Y} to {_pct(last)} in "
+        f"{months.index[-1]:%B %Y}; the highest month was {high:%B %Y} at "
+        f"{_pct(float(share.max()))}."
     )
 
 
-def demand_trend(analysis: DemandAnalysis) -> alt.Chart:
+def demand_trend(analysis: DemandAnalysis) -> alt.LayerChart:
     """Line chart of the failure-demand share per month, with the year's average as a rule.
 
     Examples
@@ -79,7 +81,9 @@ def demand_trend(analysis: DemandAnalysis) -> alt.Chart:
     average = alt.Chart(pd.DataFrame({"share": [analysis.failure_share()]})).mark_rule(
         strokeDash=[6, 4], color="#555555"
     ).encode(y="share:Q")
-    return alt.layer(line, average).properties(
+    return cast(alt.LayerChart, alt.layer(
+        line,
+        average,
         title=alt.TitleParams(
             "Failure demand, month by month",
             subtitle=f"{_scope(analysis)}; dashed line: average for the year",
@@ -87,7 +91,7 @@ def demand_trend(analysis: DemandAnalysis) -> alt.Chart:
         description=summarise_trend(analysis),
         width=WIDTH,
         height=220,
-    )
+    ))
 
 
 def summarise_breakdown(analysis: DemandAnalysis, by: str = "service") -> str:
@@ -102,17 +106,17 @@ def summarise_breakdown(analysis: DemandAnalysis, by: str = "service") -> str:
     table = _table(analysis, by)
     if table.empty:
         return f"There are no contacts for {_scope(analysis)}."
-    top, bottom = table.index[0], table.index[-1]
-    costliest = table["failure_cost"].idxmax()
+    top, bottom = table.iloc[0], table.iloc[-1]
+    costliest = table.iloc[int(table["failure_cost"].to_numpy().argmax())]
     text = (
-        f"{top} has the highest share of failure demand ({_pct(table.loc[top, 'failure_share'])} "
-        f"of {table.loc[top, 'contacts']:,} contacts)"
+        f"{top.name} has the highest share of failure demand ({_pct(top['failure_share'])} "
+        f"of {int(top['contacts']):,} contacts)"
     )
     if len(table) > 1:
-        text += f"; {bottom} the lowest ({_pct(table.loc[bottom, 'failure_share'])})"
+        text += f"; {bottom.name} the lowest ({_pct(bottom['failure_share'])})"
     return (
-        f"{text}. Handling failure demand costs most in {costliest}: "
-        f"£{table.loc[costliest, 'failure_cost']:,.0f} a year at "
+        f"{text}. Handling failure demand costs most in {costliest.name}: "
+        f"£{costliest['failure_cost']:,.0f} a year at "
         f"£{analysis.cost_per_minute:.2f} a minute."
     )
 
@@ -125,7 +129,7 @@ def _table(analysis: DemandAnalysis, by: str) -> pd.DataFrame:
     raise ValueError(f"by must be 'service' or 'channel', not {by!r}")
 
 
-def demand_breakdown(analysis: DemandAnalysis, by: str = "service") -> alt.Chart:
+def demand_breakdown(analysis: DemandAnalysis, by: str = "service") -> alt.LayerChart:
     """Horizontal bars of the failure-demand share per service (or channel), labelled in text.
 
     Examples
@@ -151,9 +155,11 @@ def demand_breakdown(analysis: DemandAnalysis, by: str = "service") -> alt.Chart
     )
     bars = base.mark_bar(color="#2c6e91")
     labels = base.mark_text(align="left", dx=4, fontSize=12).encode(text="share_label:N")
-    return alt.layer(bars, labels).properties(
+    return cast(alt.LayerChart, alt.layer(
+        bars,
+        labels,
         title=alt.TitleParams(f"Failure demand by {by}", subtitle=_scope(analysis)),
         description=summarise_breakdown(analysis, by),
         width=WIDTH,
         height=alt.Step(28),
-    )
+    ))

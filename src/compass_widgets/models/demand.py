@@ -180,7 +180,7 @@ class DemandAnalysis:
         return self._memo("by_service", lambda: self._breakdown("service"))
 
     def by_channel(self) -> pd.DataFrame:
-        """The same breakdown as :meth:`by_service`, per channel."""
+        """Return the same breakdown as :meth:`by_service`, per channel."""
         return self._memo("by_channel", lambda: self._breakdown("channel"))
 
     def _breakdown(self, column: str) -> pd.DataFrame:
@@ -203,13 +203,14 @@ class DemandAnalysis:
     def _by_month(self) -> pd.DataFrame:
         view = self.view
         month = view["date"].dt.to_period("M").dt.to_timestamp()
-        table = view.groupby(month)["failure"].agg(contacts="size", failure_contacts="sum")
+        table = view.groupby(month)["failure"].agg(["size", "sum"])
+        table.columns = ["contacts", "failure_contacts"]
         table.index.name = "month"
         table["failure_share"] = table["failure_contacts"] / table["contacts"]
         return table
 
     def top_failure_reasons(self, n: int = 5) -> pd.DataFrame:
-        """The ``n`` reasons that bring the most failure contacts, with their minutes.
+        """Return the ``n`` reasons that bring the most failure contacts, with their minutes.
 
         Ties are broken by reason name so the order is stable.
         """

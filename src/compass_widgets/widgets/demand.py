@@ -43,7 +43,7 @@ class DemandAnalyser(w.VBox):
     service = t.Unicode(ALL, help="Service shown, or 'All'.")
     channel = t.Unicode(ALL, help="Channel shown, or 'All'.")
     cost_per_minute = t.Float(0.5, help="Cost of a minute of handling time, in pounds.")
-    analysis = t.Instance(DemandAnalysis, help="The analysis the widget shows (read it, don't set it).")
+    analysis = t.Instance(DemandAnalysis, help="The analysis shown (read it, don't set it).")
 
     def __init__(self, contacts: pd.DataFrame, cost_per_minute: float = 0.5) -> None:
         base = DemandAnalysis(contacts, cost_per_minute=cost_per_minute)
@@ -168,7 +168,7 @@ def _para(text: str) -> str:
 def _reasons_html(analysis: DemandAnalysis) -> str:
     top = analysis.top_failure_reasons(5)
     rows = "".join(
-        f"<tr><td>{html.escape(reason)}</td><td>{html.escape(row.service)}</td>"
+        f"<tr><td>{html.escape(str(reason))}</td><td>{html.escape(row.service)}</td>"
         f"<td style='text-align:right'>{row.contacts:,}</td>"
         f"<td style='text-align:right'>{row.minutes:,.0f}</td></tr>"
         for reason, row in top.iterrows()

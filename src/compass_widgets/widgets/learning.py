@@ -106,7 +106,8 @@ class SelfCheck(w.VBox):
         self.feedback.value = f"<p><strong>{verdict}</strong> {html.escape(why)}</p>"
         self.correct = ok
         if save:
-            self.store.save(self.module, f"check:{self.key}", {"answer": self.answer, "correct": ok})
+            saved = {"answer": self.answer, "correct": ok}
+            self.store.save(self.module, f"check:{self.key}", saved)
         return ok
 
 
@@ -136,7 +137,9 @@ class Reflection(w.VBox):
 
     text = t.Unicode("", help="What the learner has written.")
 
-    def __init__(self, module: str, key: str, prompt: str, store: LearnerStore | None = None) -> None:
+    def __init__(
+        self, module: str, key: str, prompt: str, store: LearnerStore | None = None
+    ) -> None:
         self.module, self.key = module, key
         self.store = store or LearnerStore()
         self.prompt = w.HTML(f"<p><strong>{html.escape(prompt)}</strong></p>")
