@@ -11,6 +11,7 @@ what to do about it.
 from __future__ import annotations
 
 import io
+import re
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -82,9 +83,35 @@ def read_text(path: str | Path) -> str:
     )
 
 
-def _bad_row(mask: pd.Series) -> int:
-    """Return the spreadsheet row number (header = 1) of the first True in ``mask``."""
-    return int(mask.to_numpy().argmax()) + 2
+def _parser_error_row(message: str) -> int | None:
+    """Return the spreadsheet row named in a pandas CSV parser error, if it names one.
+
+    Examples
+    --------
+    >>> _parser_error_row("Error tokenizing data. C error: Expected 8 fields in line 3, saw 9")
+    3
+    >>> _parser_error_row("Error tokenizing data. C error: EOF inside string starting at row 2")
+    3
+    """
+    if found := re.search(r"in line (\d+)", message):
+        return int(found.group(1))  # counted from 1, header included: a spreadsheet row
+    if found := re.search(r"starting at row (\d+)", message):
+        return int(found.group(1)) + 1  # counted from 0
+    return None
+
+
+def _require(
+    frame: pd.DataFrame, bad: pd.Series, column: str, problem: str, path: Path, hint: str
+) -> None:
+    """Raise for the first row where ``bad`` is True, if any.
+
+    ``problem`` may contain ``{value}``, replaced by that row's value in ``column``.
+    Rows are numbered as a spreadsheet numbers them: the header is row 1.
+    """
+    if bad.any():
+        position = int(bad.to_numpy().argmax())
+        raise CompassDataError(problem.format(value=frame[column].iloc[position]), file=path,
+                               column=column, row=position + 2, hint=hint)
 
 
 def load_contacts(path: str | Path | None = None) -> pd.DataFrame:
@@ -126,9 +153,11 @@ def load_contacts(path: str | Path | None = None) -> pd.DataFrame:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except pd.errors.ParserError as err:
         raise CompassDataError(
-            f"the file is not a well-formed CSV ({err})",
+            "the file is not a well-formed CSV",
             file=path,
-            hint="Open it in a spreadsheet, check the commas on that line and save it as CSV.",
+            row=_parser_error_row(str(err)),
+            hint="Open it in a spreadsheet, check the commas on that line (and any quote "
+            "marks) and save it as CSV again.",
         ) from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     missing = [c for c in CONTACT_COLUMNS if c not in frame.columns]
@@ -147,67 +176,29 @@ def load_contacts(path: str | Path | None = None) -> pd.DataFrame:
         )
     for column in CONTACT_COLUMNS:
         frame[column] = frame[column].str.strip()
-        blank = frame[column] == ""
-        if blank.any():
-            raise CompassDataError(
-                "a value is missing",
-                file=path,
-                column=column,
-                row=_bad_row(blank),
-                hint="Fill in every cell of this column, or remove the row.",
-            )
+        _require(frame, frame[column] == "", column, "a value is missing", path,
+                 "Fill in every cell of this column, or remove the row.")
 
     iso = pd.to_datetime(frame["date"], format="%Y-%m-%d", errors="coerce")
-    uk = pd.to_datetime(frame["date"], format="%d/%m/%Y", errors="coerce")
-    dates = iso.fillna(uk)
-    if dates.isna().any():
-        row = _bad_row(dates.isna())
-        raise CompassDataError(
-            f"'{frame['date'].iloc[row - 2]}' is not a date",
-            file=path,
-            column="date",
-            row=row,
-            hint="Write dates as 2026-03-31 or 31/03/2026.",
-        )
+    dates = iso.fillna(pd.to_datetime(frame["date"], format="%d/%m/%Y", errors="coerce"))
+    _require(frame, dates.isna(), "date", "'{value}' is not a date", path,
+             "Write dates as 2026-03-31 or 31/03/2026.")
     frame["date"] = dates
 
     kind = frame["demand_type"].str.lower()
-    bad = ~kind.isin(DEMAND_TYPES)
-    if bad.any():
-        row = _bad_row(bad)
-        raise CompassDataError(
-            f"'{frame['demand_type'].iloc[row - 2]}' is not a demand type",
-            file=path,
-            column="demand_type",
-            row=row,
-            hint="Use 'value' (what the service is for) or 'failure' (caused by a failure to "
-            "do something, or do it right).",
-        )
+    _require(frame, ~kind.isin(DEMAND_TYPES), "demand_type", "'{value}' is not a demand type",
+             path, "Use 'value' (what the service is for) or 'failure' (caused by a failure to "
+             "do something, or do it right).")
     frame["demand_type"] = kind
 
     flag = frame["repeat_contact"].str.lower()
-    bad = ~flag.isin(_YES | _NO)
-    if bad.any():
-        row = _bad_row(bad)
-        raise CompassDataError(
-            f"'{frame['repeat_contact'].iloc[row - 2]}' is not yes or no",
-            file=path,
-            column="repeat_contact",
-            row=row,
-            hint="Write yes or no.",
-        )
+    _require(frame, ~flag.isin(_YES | _NO), "repeat_contact", "'{value}' is not yes or no",
+             path, "Write yes or no.")
     frame["repeat_contact"] = flag.isin(_YES)
 
     minutes = pd.to_numeric(frame["minutes"], errors="coerce")
-    bad = minutes.isna() | (minutes < 0)
-    if bad.any():
-        row = _bad_row(bad)
-        raise CompassDataError(
-            f"'{frame['minutes'].iloc[row - 2]}' is not a number of minutes (0 or more)",
-            file=path,
-            column="minutes",
-            row=row,
-            hint="Write the minutes as a plain number, such as 12.",
-        )
+    _require(frame, minutes.isna() | (minutes < 0), "minutes",
+             "'{value}' is not a number of minutes (0 or more)", path,
+             "Write the minutes as a plain number, such as 12.")
     frame["minutes"] = minutes.astype(float)
     return frame

@@ -141,8 +141,9 @@ def describe_hidden_result(cell: NotebookNode, hidden_start: int) -> str:
         if line is not None and line < hidden_start:
             # The error came from the visible checks, which the learner has already:
             # its message is theirs to see, and the hidden checks never ran.
-            detail = f"{ename}: {error.get('evalue', '')}".strip().rstrip(":")
-            detail = detail.splitlines()[0][:_MAX_DETAIL] if detail else ename
+            evalue = str(error.get("evalue", "")).strip()
+            detail = f"{ename}: {evalue.splitlines()[0].rstrip('.')}" if evalue else ename
+            detail = detail[:_MAX_DETAIL]
             return (
                 f"Hidden checks: not run, because a visible check failed first ({detail}). "
                 f"Score for this cell: {out_of}. Run this check in your own notebook to see "

@@ -20,19 +20,11 @@ import datetime as dt
 import random
 from pathlib import Path
 
+from ..datasets import CONTACT_COLUMNS
+
 HERE = Path(__file__).parent
 SEED = 20250401
 
-CONTACT_COLUMNS = (
-    "contact_id",
-    "date",
-    "channel",
-    "service",
-    "reason",
-    "demand_type",
-    "repeat_contact",
-    "minutes",
-)
 
 # service -> (share of contacts, [(reason, demand_type, weight), ...])
 SERVICES: dict[str, tuple[float, list[tuple[str, str, float]]]] = {
