@@ -1,17 +1,18 @@
-"""Run course notebooks top to bottom and store their outputs in place.
+"""Run course and workbook notebooks top to bottom and store their outputs in place.
 
 The stored outputs are what learners see before they run a cell, and the
 reference that nbval checks in the test suite, so refresh them whenever a
 notebook, the library or the data change, then read the diff::
 
-    python scripts/refresh_outputs.py                  # every course notebook
+    python scripts/refresh_outputs.py                  # every course and workbook notebook
     python scripts/refresh_outputs.py course/02-*.ipynb
 
 Each notebook runs in a fresh kernel with an empty learner store, as the tests
 do. Live widget views are dropped from the stored outputs (a saved notebook has
 no kernel to drive them) and so is widget state; what remains is each output's
 text and, for charts, a static SVG. A notebook that raises an error, writes to
-stderr or grows past 1 MB is not written.
+stderr or grows past 1 MB is not written. (nbgrader clears every output when it
+generates a release, so workbook outputs never reach learners.)
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def refresh(path: Path) -> int:
     with tempfile.TemporaryDirectory() as home:
         os.environ["COMPASS_HOME"] = home
         NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=False,
+                       record_timing=False,
                        resources={"metadata": {"path": str(path.parent)}}).execute()
     problems = []
     for index, cell in enumerate(nb.cells):
@@ -57,7 +59,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path)
     args = parser.parse_args()
-    paths = args.notebooks or sorted((ROOT / "course").glob("[0-9][0-9]-*.ipynb"))
+    paths = args.notebooks or [
+        *sorted((ROOT / "course").glob("[0-9][0-9]-*.ipynb")),
+        *sorted((ROOT / "workbook" / "source").glob("*/*.ipynb")),
+    ]
     for path in paths:
         size = refresh(path)
         print(f"{path}: {size:,} bytes", file=sys.stderr)

@@ -91,13 +91,17 @@ class LearnerStore:
 
         Raises
         ------
-        TypeError
-            If ``value`` cannot be written as JSON; nothing is saved then.
+        TypeError, ValueError
+            If ``value`` cannot be written as JSON (a ValueError for a value that
+            contains itself); nothing is saved then.
         """
         json.dumps(value)  # refuse what cannot be stored before touching the file
         path = self.path(module)
         self.home.mkdir(parents=True, exist_ok=True)
         with self._locked(path):
+            # Holding the lock, any temporary file of this module is a writer's that died.
+            for stale in path.parent.glob(f".{path.stem}.*.tmp"):
+                stale.unlink(missing_ok=True)
             entries = self._read(path)
             entries[key] = {"value": value, "saved_at": _now()}
             self._write(path, entries)
@@ -119,11 +123,11 @@ class LearnerStore:
 
     def _read(self, path: Path) -> dict[str, Any]:
         try:
-            text = path.read_text(encoding="utf-8")
+            raw = path.read_bytes()
         except FileNotFoundError:
             return {}
         try:
-            data = json.loads(text)
+            data = json.loads(raw.decode("utf-8"))
             entries = data["answers"]
             if not isinstance(entries, dict) or not all(
                 isinstance(e, dict) and "value" in e for e in entries.values()

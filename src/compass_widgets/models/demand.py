@@ -13,6 +13,7 @@ the online form fails) and see the numbers move.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -69,9 +70,10 @@ class DemandAnalysis:
     channel: str = ALL
     reclassified: Mapping[str, str] = field(default_factory=dict)
     _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _view: pd.DataFrame = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if self.cost_per_minute < 0:
+        if not math.isfinite(self.cost_per_minute) or self.cost_per_minute < 0:
             raise ValueError(f"cost_per_minute must be 0 or more, not {self.cost_per_minute}")
         for reason, kind in self.reclassified.items():
             if kind not in DEMAND_TYPES:
@@ -112,7 +114,7 @@ class DemandAnalysis:
 
         Adds two columns: ``failure`` (bool) and ``failure_minutes`` (minutes if failure, else 0).
         """
-        return self._view  # type: ignore[attr-defined,no-any-return]
+        return self._view.copy()
 
     @property
     def services(self) -> list[str]:
@@ -126,16 +128,25 @@ class DemandAnalysis:
 
     @property
     def reasons(self) -> pd.DataFrame:
-        """Every reason in the whole log with its service and current demand type."""
+        """Every reason in the whole log with its service(s) and current demand type.
+
+        A reason's demand type is the label most of its contacts carry (failure on a
+        tie), unless it has been reclassified.
+        """
         return self._memo("reasons", self._reasons)
 
     def _reasons(self) -> pd.DataFrame:
-        table = self.contacts.groupby("reason", sort=True).agg(
-            service=("service", "first"), demand_type=("demand_type", "first")
-        )
+        data = self.contacts
+        by_reason = data.groupby("reason", sort=True)
+        table = pd.DataFrame({
+            # A learner's log may use one reason ("Other") in several services.
+            "service": by_reason["service"].agg(lambda s: ", ".join(sorted(s.unique()))),
+            # ...and may label it differently on different rows: the majority label wins.
+            "failure_share": (data["demand_type"] == "failure").groupby(data["reason"]).mean(),
+        })
         table["demand_type"] = [
-            self.reclassified.get(reason, kind)
-            for reason, kind in zip(table.index, table["demand_type"], strict=True)
+            self.reclassified.get(str(reason), "failure" if share >= 0.5 else "value")
+            for reason, share in zip(table.index, table.pop("failure_share"), strict=True)
         ]
         return table
 
@@ -158,15 +169,15 @@ class DemandAnalysis:
     @property
     def contact_count(self) -> int:
         """Number of contacts in scope."""
-        return len(self.view)
+        return len(self._view)
 
     def failure_share(self) -> float:
         """Share of contacts in scope that are failure demand, between 0 and 1 (0 if none)."""
-        return float(self.view["failure"].mean()) if len(self.view) else 0.0
+        return float(self._view["failure"].mean()) if len(self._view) else 0.0
 
     def failure_minutes(self) -> float:
         """Minutes spent handling failure demand."""
-        return float(self.view["failure_minutes"].sum())
+        return float(self._view["failure_minutes"].sum())
 
     def failure_cost(self) -> float:
         """Cost of handling failure demand, in pounds, at ``cost_per_minute``."""
@@ -184,7 +195,7 @@ class DemandAnalysis:
         return self._memo("by_channel", lambda: self._breakdown("channel"))
 
     def _breakdown(self, column: str) -> pd.DataFrame:
-        table = self.view.groupby(column).agg(
+        table = self._view.groupby(column).agg(
             contacts=("failure", "size"),
             failure_contacts=("failure", "sum"),
             failure_minutes=("failure_minutes", "sum"),
@@ -201,7 +212,7 @@ class DemandAnalysis:
         return self._memo("by_month", self._by_month)
 
     def _by_month(self) -> pd.DataFrame:
-        view = self.view
+        view = self._view
         month = view["date"].dt.to_period("M").dt.to_timestamp()
         table = view.groupby(month)["failure"].agg(["size", "sum"])
         table.columns = ["contacts", "failure_contacts"]
@@ -212,11 +223,14 @@ class DemandAnalysis:
     def top_failure_reasons(self, n: int = 5) -> pd.DataFrame:
         """Return the ``n`` reasons that bring the most failure contacts, with their minutes.
 
-        Ties are broken by reason name so the order is stable.
+        A reason used by two services counts separately in each. Ties are broken by
+        reason, then service, so the order never depends on the order of the rows.
         """
-        failures = self.view[self.view["failure"]]
-        table = failures.groupby("reason").agg(
-            service=("service", "first"), contacts=("failure", "size"), minutes=("minutes", "sum")
+        failures = self._view[self._view["failure"]]
+        table = failures.groupby(["reason", "service"]).agg(
+            contacts=("failure", "size"), minutes=("minutes", "sum")
         )
-        table = table.reset_index().sort_values(["contacts", "reason"], ascending=[False, True])
+        table = table.reset_index().sort_values(
+            ["contacts", "reason", "service"], ascending=[False, True, True]
+        )
         return table.head(n).set_index("reason")

@@ -72,21 +72,23 @@ class DemandAnalyser(w.VBox):
         relabel = w.VBox([w.HTML("<strong>Reclassify a reason</strong>"), self.reason_control,
                           self.kind_control])
         super().__init__([
-            w.HBox([filters, relabel]),
+            w.HBox([filters, relabel], layout=w.Layout(flex_flow="row wrap")),
             self.headline,
+            # The second chart wraps under the first when the notebook is narrow.
             w.HBox([w.VBox([self.trend_chart, self.trend_summary]),
-                    w.VBox([self.breakdown_chart, self.breakdown_summary])]),
+                    w.VBox([self.breakdown_chart, self.breakdown_summary])],
+                   layout=w.Layout(flex_flow="row wrap")),
             self.reasons_table,
         ])
         self.add_class("compass-demand-analyser")
+        self._syncing_kind = False
+        self._inputs_shown: dict[str, tuple[object, ...]] = {}
+        self.analysis = base  # before the links below, whose first sync reaches the model
         t.link((self.service_control, "value"), (self, "service"))
         t.link((self.channel_control, "value"), (self, "channel"))
         t.link((self.cost_control, "value"), (self, "cost_per_minute"))
-        self._syncing_kind = False
-        self._inputs_shown: dict[str, tuple[object, ...]] = {}
         self.reason_control.observe(self._on_change_reason, "value")
         self.kind_control.observe(self._on_change_kind, "value")
-        self.analysis = base
         self._on_change_reason()
 
     def __repr__(self) -> str:

@@ -1,0 +1,90 @@
+"""Tests for the public surface of compass_widgets: what ``__all__`` promises, and cheap import."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+
+import pytest
+
+import compass_widgets
+
+EXPECTED = [
+    "CompassDataError",
+    "DemandAnalyser",
+    "DemandAnalysis",
+    "LearnerStore",
+    "Reflection",
+    "SelfCheck",
+    "demand_breakdown",
+    "demand_trend",
+    "load_contacts",
+    "summarise_breakdown",
+    "summarise_trend",
+]
+
+
+def test_all_is_exactly_the_public_names():
+    assert compass_widgets.__all__ == EXPECTED
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_every_public_name_imports(name):
+    module = importlib.import_module("compass_widgets")
+    value = getattr(module, name)
+    assert value is not None
+    assert getattr(value, "__name__", name) == name
+    namespace: dict[str, object] = {}
+    exec(f"from compass_widgets import {name}", namespace)
+    assert namespace[name] is value
+
+
+def test_public_names_are_the_objects_of_their_modules():
+    from compass_widgets.models.demand import DemandAnalysis
+    from compass_widgets.widgets.demand import DemandAnalyser
+
+    assert compass_widgets.DemandAnalysis is DemandAnalysis
+    assert compass_widgets.DemandAnalyser is DemandAnalyser
+
+
+def test_unknown_name_raises_attribute_error():
+    with pytest.raises(AttributeError, match="has no attribute 'DemandAnalyzer'"):
+        compass_widgets.DemandAnalyzer  # noqa: B018  (the American spelling is not public)
+
+
+def test_dir_lists_the_public_names():
+    assert set(EXPECTED) <= set(dir(compass_widgets))
+
+
+def test_version_is_a_string():
+    assert compass_widgets.__version__ == "0.1.0"
+
+
+def _modules_after(code: str) -> dict[str, bool]:
+    script = (
+        f"import sys, json\n{code}\n"
+        "print(json.dumps({m: m in sys.modules for m in ('pandas', 'altair', 'ipywidgets')}))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            check=True, timeout=60)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_importing_the_package_imports_no_heavy_library():
+    assert _modules_after("import compass_widgets") == {
+        "pandas": False, "altair": False, "ipywidgets": False,
+    }
+
+
+def test_store_and_errors_stay_light():
+    loaded = _modules_after(
+        "import compass_widgets\ncompass_widgets.LearnerStore\ncompass_widgets.CompassDataError")
+    assert loaded == {"pandas": False, "altair": False, "ipywidgets": False}
+
+
+def test_heavy_library_is_loaded_on_first_use():
+    loaded = _modules_after("import compass_widgets\ncompass_widgets.DemandAnalysis")
+    assert loaded["pandas"] is True
+    assert loaded["ipywidgets"] is False
