@@ -12,6 +12,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+LAB_SETTINGS = Path(__file__).resolve().parent / "lab"
+
 
 def course_dir() -> Path:
     """Return the course folder: ``./course`` if there is one, else the one beside the package."""
@@ -24,8 +26,10 @@ def course_dir() -> Path:
 def lab_command(course: Path, port: int | None = None, open_browser: bool = True) -> list[str]:
     """Return the command that starts JupyterLab on ``course``.
 
-    JupyterLab's news feed and update check are switched off: both reach the
-    internet, and a course used offline should not try.
+    JupyterLab's news feed, its "fetch news?" question and its update check are
+    switched off (the last two through ``lab/overrides.json``, this package's
+    JupyterLab settings): all reach the internet, and a course used offline should
+    not try. Extensions are listed but not fetched from PyPI.
 
     Examples
     --------
@@ -38,6 +42,8 @@ def lab_command(course: Path, port: int | None = None, open_browser: bool = True
         f"--ServerApp.root_dir={course}",
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        f"--LabApp.app_settings_dir={LAB_SETTINGS}",
+        "--LabApp.extension_manager=readonly",
     ]
     if port is not None:
         cmd.append(f"--port={port}")

@@ -11,8 +11,9 @@ Facts this harness relies on, checked against JupyterLab 4.6 and Chromium headle
 - ``--LabApp.news_url=None`` (parsed to ``None``: ``/lab/api/news`` answers
   ``{"news": []}``) and ``--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate``
   (``/lab/api/update`` answers ``{"notification": null}``) switch off the server's news
-  and update checks. The front end's "fetch news?" question is answered "never" by a
-  user setting written to a private ``JUPYTERLAB_SETTINGS_DIR``.
+  and update checks. The front end's "fetch news?" question is answered "never" by
+  the package's own settings overrides (``compass_widgets/lab/overrides.json``).
+  The server runs with exactly the options ``compass lab`` gives it.
 - The notebook toolbar's ``.jp-Notebook-ExecutionIndicator[data-status]`` says "idle"
   *before* a kernel exists (kernel name "No Kernel"), so "idle" means: that status,
   plus a real kernel name in ``.jp-KernelName``, plus the server's ``/api/sessions``
@@ -44,6 +45,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 import pytest
+
+from compass_widgets.cli import lab_command
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route, WebSocketRoute
@@ -174,12 +177,6 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> Ite
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     else:
         root.mkdir()
-    # Answer JupyterLab's first-run question "fetch the Jupyter news?" with "never".
-    settings = base / "lab-settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
-
     env = dict(os.environ)
     env.update({
         "COMPASS_HOME": str(base / "compass-home"),
@@ -195,17 +192,10 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> Ite
         "PATH": os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]),
     })
     port = _free_port()
-    cmd = [
-        sys.executable, "-m", "jupyterlab",
-        "--no-browser", "--allow-root",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={TOKEN}",
-        f"--ServerApp.root_dir={root}",
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        # The default "pypi" extension manager talks to PyPI; nothing here installs anything.
-        "--LabApp.extension_manager=readonly",
-    ]
+    # The learner's own command (`compass lab`), on a loopback port with a known token.
+    cmd = [*lab_command(root, port=port, open_browser=False),
+           "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
+           f"--IdentityProvider.token={TOKEN}"]
     log_path = artifacts / "jupyter-server.log"
     with log_path.open("wb") as log:
         log.write(("$ " + " ".join(cmd) + "\n").encode())

@@ -56,6 +56,14 @@ def test_news_and_update_checks_are_switched_off(lab_server):
     assert "not recognized" not in lab_server.log_path.read_text()
     assert lab_server.api("/lab/api/update") == {"notification": None}
     assert lab_server.api("/lab/api/news") == {"news": []}
+    # The front end's own "fetch news?" question (JupyterLab's default is "none": ask) is
+    # answered "never" by the course's settings overrides, which become the defaults.
+    notification = lab_server.api(
+        "/lab/api/settings/@jupyterlab/apputils-extension:notification")
+    properties = notification["schema"]["properties"]
+    defaults = {name: spec["default"] for name, spec in properties.items()}
+    assert defaults["fetchNews"] == "false"
+    assert defaults["checkForUpdates"] is False
 
 
 @pytest.fixture(scope="module")
