@@ -12,25 +12,16 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from .errors import CompassDataError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-CONTACT_COLUMNS = (
-    "contact_id",
-    "date",
-    "channel",
-    "service",
-    "reason",
-    "demand_type",
-    "repeat_contact",
-    "minutes",
-)
 DEMAND_TYPES = ("value", "failure")
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0"}
@@ -100,6 +91,59 @@ def _parser_error_row(message: str) -> int | None:
     return None
 
 
+@dataclass(frozen=True)
+class Column:
+    """One column a dataset needs, and how to check it.
+
+    Parameters
+    ----------
+    name : str
+        The column heading (matched ignoring case and surrounding spaces).
+    kind : {"text", "date", "number", "yesno", "choice"}
+        ``date`` accepts 2026-03-31 or 31/03/2026; ``yesno`` accepts yes/no,
+        true/false, y/n, 1/0 and becomes bool; ``choice`` accepts one of ``choices``
+        (ignoring case) and becomes lower case; ``number`` becomes float.
+    choices : tuple of str
+        The allowed values of a ``choice`` column, in lower case.
+    minimum, maximum : float, optional
+        Bounds of a ``number`` column.
+    what : str
+        What a value should be, for the error: "'x' is not <what>".
+    hint : str
+        What to write instead, for the error.
+    """
+
+    name: str
+    kind: Literal["text", "date", "number", "yesno", "choice"] = "text"
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    what: str = ""
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The columns of a dataset, and the shipped file that follows them."""
+
+    shipped: str
+    columns: tuple[Column, ...]
+    item: str = "row"  # what one row is, for messages: "a contact"
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The column headings, in order."""
+        return tuple(column.name for column in self.columns)
+
+
+_DEFAULTS = {
+    "date": ("a date", "Write dates as 2026-03-31 or 31/03/2026."),
+    "yesno": ("yes or no", "Write yes or no."),
+    "number": ("a number", "Write a plain number, such as 12."),
+    "choice": ("one of the allowed values", ""),
+}
+
+
 def _require(
     frame: pd.DataFrame, bad: pd.Series, column: str, problem: str, path: Path, hint: str
 ) -> None:
@@ -112,6 +156,106 @@ def _require(
         position = int(bad.to_numpy().argmax())
         raise CompassDataError(problem.format(value=frame[column].iloc[position]), file=path,
                                column=column, row=position + 2, hint=hint)
+
+
+def _convert(frame: pd.DataFrame, column: Column, path: Path) -> pd.Series:
+    """Check one column's values and return them converted to their type."""
+    import pandas as pd
+
+    values = frame[column.name]
+    what, hint = _DEFAULTS.get(column.kind, ("", ""))
+    what, hint = column.what or what, column.hint or hint
+    if column.kind == "choice" and not hint:
+        hint = f"Use one of: {', '.join(column.choices)}."
+    problem = f"'{{value}}' is not {what}"
+    if column.kind == "date":
+        iso = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+        converted = iso.fillna(pd.to_datetime(values, format="%d/%m/%Y", errors="coerce"))
+        _require(frame, converted.isna(), column.name, problem, path, hint)
+        return converted
+    if column.kind == "yesno":
+        flag = values.str.lower()
+        _require(frame, ~flag.isin(_YES | _NO), column.name, problem, path, hint)
+        return flag.isin(_YES)
+    if column.kind == "choice":
+        lowered = values.str.lower()
+        _require(frame, ~lowered.isin(column.choices), column.name, problem, path, hint)
+        return lowered
+    if column.kind == "number":
+        numbers = pd.to_numeric(values, errors="coerce")
+        bad = numbers.isna()
+        if column.minimum is not None:
+            bad |= numbers < column.minimum
+        if column.maximum is not None:
+            bad |= numbers > column.maximum
+        _require(frame, bad, column.name, problem, path, hint)
+        return numbers.astype(float)
+    return values
+
+
+def load_table(path: str | Path | None, schema: Schema) -> pd.DataFrame:
+    """Load a CSV that must follow ``schema``: the shipped file if ``path`` is None.
+
+    Every check names the file, the column and the first bad row, and says what to
+    do. Extra columns are kept as text.
+
+    Raises
+    ------
+    CompassDataError
+        If the file cannot be read or a value does not fit its column.
+    """
+    import pandas as pd
+
+    path = shipped_path(schema.shipped) if path is None else Path(path)
+    text = read_text(path)
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.ParserError as err:
+        raise CompassDataError(
+            "the file is not a well-formed CSV",
+            file=path,
+            row=_parser_error_row(str(err)),
+            hint="Open it in a spreadsheet, check the commas on that line (and any quote "
+            "marks) and save it as CSV again.",
+        ) from None
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    missing = [c for c in schema.names if c not in frame.columns]
+    if missing:
+        found = ", ".join(frame.columns) or "none"
+        raise CompassDataError(
+            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
+            file=path,
+            column=missing[0],
+            hint=f"The columns found were: {found}. Rename or add columns so the header has "
+            f"{', '.join(schema.names)}.",
+        )
+    if frame.empty:
+        raise CompassDataError(
+            "the file has a header but no rows", file=path, hint=f"Add at least one {schema.item}."
+        )
+    for name in schema.names:
+        frame[name] = frame[name].str.strip()
+        _require(frame, frame[name] == "", name, "a value is missing", path,
+                 "Fill in every cell of this column, or remove the row.")
+    for column in schema.columns:
+        frame[column.name] = _convert(frame, column, path)
+    return frame
+
+
+CONTACTS = Schema("contacts.csv", (
+    Column("contact_id"),
+    Column("date", "date"),
+    Column("channel"),
+    Column("service"),
+    Column("reason"),
+    Column("demand_type", "choice", choices=DEMAND_TYPES, what="a demand type",
+           hint="Use 'value' (what the service is for) or 'failure' (caused by a failure to "
+           "do something, or do it right)."),
+    Column("repeat_contact", "yesno"),
+    Column("minutes", "number", minimum=0, what="a number of minutes (0 or more)",
+           hint="Write the minutes as a plain number, such as 12."),
+), item="contact")
+CONTACT_COLUMNS = CONTACTS.names
 
 
 def load_contacts(path: str | Path | None = None) -> pd.DataFrame:
@@ -145,60 +289,4 @@ def load_contacts(path: str | Path | None = None) -> pd.DataFrame:
     >>> len(contacts), sorted(contacts["demand_type"].unique())
     (5000, ['failure', 'value'])
     """
-    import pandas as pd
-
-    path = shipped_path("contacts.csv") if path is None else Path(path)
-    text = read_text(path)
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except pd.errors.ParserError as err:
-        raise CompassDataError(
-            "the file is not a well-formed CSV",
-            file=path,
-            row=_parser_error_row(str(err)),
-            hint="Open it in a spreadsheet, check the commas on that line (and any quote "
-            "marks) and save it as CSV again.",
-        ) from None
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    missing = [c for c in CONTACT_COLUMNS if c not in frame.columns]
-    if missing:
-        found = ", ".join(frame.columns) or "none"
-        raise CompassDataError(
-            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
-            file=path,
-            column=missing[0],
-            hint=f"The columns found were: {found}. Rename or add columns so the header has "
-            f"{', '.join(CONTACT_COLUMNS)}.",
-        )
-    if frame.empty:
-        raise CompassDataError(
-            "the file has a header but no rows", file=path, hint="Add at least one contact."
-        )
-    for column in CONTACT_COLUMNS:
-        frame[column] = frame[column].str.strip()
-        _require(frame, frame[column] == "", column, "a value is missing", path,
-                 "Fill in every cell of this column, or remove the row.")
-
-    iso = pd.to_datetime(frame["date"], format="%Y-%m-%d", errors="coerce")
-    dates = iso.fillna(pd.to_datetime(frame["date"], format="%d/%m/%Y", errors="coerce"))
-    _require(frame, dates.isna(), "date", "'{value}' is not a date", path,
-             "Write dates as 2026-03-31 or 31/03/2026.")
-    frame["date"] = dates
-
-    kind = frame["demand_type"].str.lower()
-    _require(frame, ~kind.isin(DEMAND_TYPES), "demand_type", "'{value}' is not a demand type",
-             path, "Use 'value' (what the service is for) or 'failure' (caused by a failure to "
-             "do something, or do it right).")
-    frame["demand_type"] = kind
-
-    flag = frame["repeat_contact"].str.lower()
-    _require(frame, ~flag.isin(_YES | _NO), "repeat_contact", "'{value}' is not yes or no",
-             path, "Write yes or no.")
-    frame["repeat_contact"] = flag.isin(_YES)
-
-    minutes = pd.to_numeric(frame["minutes"], errors="coerce")
-    _require(frame, minutes.isna() | (minutes < 0), "minutes",
-             "'{value}' is not a number of minutes (0 or more)", path,
-             "Write the minutes as a plain number, such as 12.")
-    frame["minutes"] = minutes.astype(float)
-    return frame
+    return load_table(path, CONTACTS)

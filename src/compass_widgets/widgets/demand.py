@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import html
 
-import altair as alt
 import ipywidgets as w
 import pandas as pd
 import traitlets as t
 
-from ..charts import EMBED_OPTIONS
 from ..charts.demand import demand_breakdown, demand_trend, summarise_breakdown, summarise_trend
 from ..models.demand import ALL, DemandAnalysis
+from ._views import Shown, chart_view, paragraph, redraw
 
 _LABELS = {"value": "Value demand", "failure": "Failure demand"}
 
@@ -62,9 +61,9 @@ class DemandAnalyser(w.VBox):
             tooltips=["What the service is for", "Caused by a failure to do something right"],
         )
         self.headline = w.HTML()
-        self.trend_chart = alt.JupyterChart(demand_trend(base), embed_options=EMBED_OPTIONS)
+        self.trend_chart = chart_view(demand_trend(base))
         self.trend_summary = w.HTML()
-        self.breakdown_chart = alt.JupyterChart(demand_breakdown(base), embed_options=EMBED_OPTIONS)
+        self.breakdown_chart = chart_view(demand_breakdown(base))
         self.breakdown_summary = w.HTML()
         self.reasons_table = w.HTML()
         filters = w.VBox([w.HTML("<strong>Look at</strong>"), self.service_control,
@@ -82,7 +81,7 @@ class DemandAnalyser(w.VBox):
         ])
         self.add_class("compass-demand-analyser")
         self._syncing_kind = False
-        self._inputs_shown: dict[str, tuple[object, ...]] = {}
+        self._shown = Shown()
         self.analysis = base  # before the links below, whose first sync reaches the model
         t.link((self.service_control, "value"), (self, "service"))
         t.link((self.channel_control, "value"), (self, "channel"))
@@ -136,35 +135,14 @@ class DemandAnalyser(w.VBox):
         relabelled = tuple(sorted(a.reclassified.items()))
         # Redraw a view only when what it shows has changed: choosing a service leaves
         # the comparison of all services as it is, and the cost leaves the trend.
-        if self._shown("trend", (a.service, a.channel, relabelled)):
-            _redraw(self.trend_chart, demand_trend(a))
-            self.trend_summary.value = _para(summarise_trend(a))
+        if self._shown.changed("trend", (a.service, a.channel, relabelled)):
+            redraw(self.trend_chart, demand_trend(a))
+            self.trend_summary.value = paragraph(summarise_trend(a))
             self.reasons_table.value = _reasons_html(a)
-        if self._shown("breakdown", (a.channel, a.cost_per_minute, relabelled)):
+        if self._shown.changed("breakdown", (a.channel, a.cost_per_minute, relabelled)):
             everywhere = a.filter(service=ALL)
-            _redraw(self.breakdown_chart, demand_breakdown(everywhere))
-            self.breakdown_summary.value = _para(summarise_breakdown(everywhere))
-
-    def _shown(self, view: str, inputs: tuple[object, ...]) -> bool:
-        """Record what ``view`` now shows; return True if it differs from before."""
-        changed = self._inputs_shown.get(view) != inputs
-        self._inputs_shown[view] = inputs
-        return changed
-
-
-def _redraw(view: alt.JupyterChart, chart: alt.TopLevelMixin) -> None:
-    """Send a new spec to a chart view.
-
-    The builders' specs are validated against the Vega-Lite schema by the test suite,
-    so the view skips altair's per-update validation, which would double the time an
-    update takes. Our charts have no selection parameters, the only other thing
-    ``JupyterChart.chart`` would set up.
-    """
-    view.spec = chart.to_dict(validate=False)
-
-
-def _para(text: str) -> str:
-    return f"<p style='max-width: 32em'>{html.escape(text)}</p>"
+            redraw(self.breakdown_chart, demand_breakdown(everywhere))
+            self.breakdown_summary.value = paragraph(summarise_breakdown(everywhere))
 
 
 def _reasons_html(analysis: DemandAnalysis) -> str:
