@@ -389,3 +389,46 @@ def test_clearing_the_text_on_purpose_is_saved(store_home):
     reflection.box.value = "First thoughts"
     reflection.box.value = ""
     assert LearnerStore(store_home).load("02", "reflection:r1") == ""
+
+
+def test_analyser_saves_choices_and_restores_them(tiny_contacts, store_home):
+    store = LearnerStore(store_home)
+    first = DemandAnalyser(tiny_contacts, store=store, module="02")
+    first.service_control.value = "Waste"
+    first.cost_control.value = 2.0
+    first.reason_control.value = "New bin"
+    first.kind_control.value = "failure"
+    assert store.load("02", "tool:DemandAnalyser") == {
+        "service": "Waste", "channel": "All", "cost_per_minute": 2.0,
+        "reclassified": {"New bin": "failure"},
+    }
+    again = DemandAnalyser(tiny_contacts, store=store, module="02")  # a kernel restart
+    assert (again.service_control.value, again.cost_control.value) == ("Waste", 2.0)
+    # Waste: Bin missed + two New bin contacts are failure now: 3 of 4.
+    assert again.analysis.failure_share() == 0.75
+    assert again.analysis.failure_cost() == 2.0 * (5 + 4 + 6)
+
+
+def test_analyser_ignores_saved_choices_that_do_not_fit_the_data(tiny_contacts, store_home):
+    store = LearnerStore(store_home)
+    store.save("02", "tool:DemandAnalyser", {
+        "service": "Housing repairs", "channel": "Phone", "cost_per_minute": -3,
+        "reclassified": {"No such reason": "failure", "New bin": "maybe"},
+    })
+    analyser = DemandAnalyser(tiny_contacts, store=store, module="02")
+    assert analyser.service_control.value == "All"  # not a service in this log
+    assert analyser.channel_control.value == "Phone"
+    assert analyser.cost_control.value == 0.5
+    assert dict(analyser.analysis.reclassified) == {}
+
+
+def test_analyser_without_a_module_saves_nothing(tiny_contacts, store_home, monkeypatch):
+    monkeypatch.setenv("COMPASS_HOME", str(store_home))
+    DemandAnalyser(tiny_contacts).service_control.value = "Waste"
+    assert not store_home.exists()
+
+
+def test_headline_names_the_period_of_a_short_log(tiny_contacts):
+    # tiny_contacts runs from 3 April to 21 May 2025: 49 days, about 2 months.
+    analyser = DemandAnalyser(tiny_contacts)
+    assert "in 2 months at £0.50 a minute" in analyser.headline.value

@@ -25,6 +25,23 @@ def _scope(analysis: DemandAnalysis) -> str:
     return f"{service}, {channel}"
 
 
+def period_text(analysis: DemandAnalysis) -> str:
+    """Say how long the whole log covers, for sentences about totals.
+
+    Examples
+    --------
+    >>> from compass_widgets import load_contacts
+    >>> period_text(DemandAnalysis(load_contacts()))
+    'a year'
+    """
+    dates = analysis.contacts["date"]
+    days = (dates.max() - dates.min()).days + 1 if len(dates) else 0
+    if days >= 335:
+        return "a year" if days <= 396 else f"{days / 365.25:.1f} years"
+    months = max(1, round(days / 30.44))
+    return f"{months} month{'s' if months > 1 else ''}"
+
+
 def _pct(share: float) -> str:
     return f"{share:.0%}"
 
@@ -116,7 +133,7 @@ def summarise_breakdown(analysis: DemandAnalysis, by: str = "service") -> str:
         text += f"; {bottom.name} the lowest ({_pct(bottom['failure_share'])})"
     return (
         f"{text}. Handling failure demand costs most in {costliest.name}: "
-        f"£{costliest['failure_cost']:,.0f} a year at "
+        f"£{costliest['failure_cost']:,.0f} in {period_text(analysis)} at "
         f"£{analysis.cost_per_minute:.2f} a minute."
     )
 

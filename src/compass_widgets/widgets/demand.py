@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import html
+from dataclasses import replace
+from typing import Any
 
 import ipywidgets as w
 import pandas as pd
 import traitlets as t
 
-from ..charts.demand import demand_breakdown, demand_trend, summarise_breakdown, summarise_trend
+from ..charts.demand import (
+    demand_breakdown,
+    demand_trend,
+    period_text,
+    summarise_breakdown,
+    summarise_trend,
+)
 from ..models.demand import ALL, DemandAnalysis
+from ..store import LearnerStore
 from ._views import Shown, chart_view, paragraph, redraw
 
 _LABELS = {"value": "Value demand", "failure": "Failure demand"}
+STATE_KEY = "tool:DemandAnalyser"
 
 
 class DemandAnalyser(w.VBox):
@@ -29,6 +39,12 @@ class DemandAnalyser(w.VBox):
         A contact log from :func:`compass_widgets.load_contacts`.
     cost_per_minute : float
         Starting cost of one minute of handling time, in pounds (an assumption).
+    store : LearnerStore, optional
+        Where to save the learner's choices; by default the learner's own store.
+    module : str, optional
+        Save the choices (filters, cost, reclassified reasons) under this module as
+        ``tool:DemandAnalyser``, and restore them when the analyser is created again.
+        Choices that do not fit the data (a service it does not have) are ignored.
 
     Examples
     --------
@@ -44,8 +60,19 @@ class DemandAnalyser(w.VBox):
     cost_per_minute = t.Float(0.5, help="Cost of a minute of handling time, in pounds.")
     analysis = t.Instance(DemandAnalysis, help="The analysis shown (read it, don't set it).")
 
-    def __init__(self, contacts: pd.DataFrame, cost_per_minute: float = 0.5) -> None:
+    def __init__(
+        self,
+        contacts: pd.DataFrame,
+        cost_per_minute: float = 0.5,
+        store: LearnerStore | None = None,
+        module: str | None = None,
+    ) -> None:
+        self.module = module
+        self.store = (store or LearnerStore()) if module else store
+        saved = self.store.load(module, STATE_KEY, {}) if self.store and module else {}
         base = DemandAnalysis(contacts, cost_per_minute=cost_per_minute)
+        base = _restore(base, saved)
+        cost_per_minute = base.cost_per_minute
         style = {"description_width": "8em"}
         self.service_control = w.Dropdown(options=[ALL, *base.services], description="Service",
                                           style=style)
@@ -63,7 +90,7 @@ class DemandAnalyser(w.VBox):
         self.headline = w.HTML()
         self.trend_chart = chart_view(demand_trend(base))
         self.trend_summary = w.HTML()
-        self.breakdown_chart = chart_view(demand_breakdown(base))
+        self.breakdown_chart = chart_view(demand_breakdown(base.filter(service=ALL)))
         self.breakdown_summary = w.HTML()
         self.reasons_table = w.HTML()
         filters = w.VBox([w.HTML("<strong>Look at</strong>"), self.service_control,
@@ -89,6 +116,8 @@ class DemandAnalyser(w.VBox):
         self.reason_control.observe(self._on_change_reason, "value")
         self.kind_control.observe(self._on_change_kind, "value")
         self._on_change_reason()
+        self.service_control.value = base.service
+        self.channel_control.value = base.channel
 
     def __repr__(self) -> str:
         a = self.analysis
@@ -102,8 +131,6 @@ class DemandAnalyser(w.VBox):
 
     @t.observe("cost_per_minute")
     def _on_change_cost_per_minute(self, change: t.Bunch) -> None:
-        from dataclasses import replace
-
         self.analysis = replace(self.analysis, cost_per_minute=change["new"])
 
     def _on_change_reason(self, change: t.Bunch | None = None) -> None:
@@ -129,7 +156,7 @@ class DemandAnalyser(w.VBox):
         self.headline.value = (
             f"<p><strong>Failure demand: {a.failure_share():.0%}</strong> of "
             f"{a.contact_count:,} contacts; {a.failure_minutes():,.0f} minutes of handling, "
-            f"about <strong>£{a.failure_cost():,.0f}</strong> a year at "
+            f"about <strong>£{a.failure_cost():,.0f}</strong> in {period_text(a)} at "
             f"£{a.cost_per_minute:.2f} a minute.</p>"
         )
         relabelled = tuple(sorted(a.reclassified.items()))
@@ -143,6 +170,27 @@ class DemandAnalyser(w.VBox):
             everywhere = a.filter(service=ALL)
             redraw(self.breakdown_chart, demand_breakdown(everywhere))
             self.breakdown_summary.value = paragraph(summarise_breakdown(everywhere))
+        if self.store is not None and self.module:
+            self.store.save(self.module, STATE_KEY, {
+                "service": a.service, "channel": a.channel,
+                "cost_per_minute": a.cost_per_minute, "reclassified": dict(a.reclassified),
+            })
+
+
+def _restore(base: DemandAnalysis, saved: dict[str, Any]) -> DemandAnalysis:
+    """Apply saved choices that fit these data; ignore the rest."""
+    reasons = set(base.reasons.index)
+    for reason, kind in dict(saved.get("reclassified", {})).items():
+        if reason in reasons and kind in _LABELS:
+            base = base.reclassify(reason, kind)
+    cost = saved.get("cost_per_minute")
+    if isinstance(cost, int | float) and 0 <= cost <= 20:
+        base = replace(base, cost_per_minute=float(cost))
+    service, channel = saved.get("service"), saved.get("channel")
+    return base.filter(
+        service=service if service in base.services else None,
+        channel=channel if channel in base.channels else None,
+    )
 
 
 def _reasons_html(analysis: DemandAnalysis) -> str:
