@@ -40,7 +40,7 @@ class SpecLog:
 
 
 def _months(spec: dict) -> list[dict]:
-    return spec["datasets"][spec["layer"][0]["data"]["name"]]
+    return spec["datasets"][spec["data"]["name"]]
 
 
 def _bars(spec: dict) -> list[dict]:
@@ -124,7 +124,7 @@ def test_choosing_a_service_updates_model_headline_and_trend(analyser):
 
     assert trend.count == 1
     spec = analyser.trend_chart.spec
-    assert spec["title"]["subtitle"] == "Repairs, all channels; dashed line: average for the year"
+    assert spec["title"]["subtitle"] == "Repairs, all channels; dashed line: average over 2 months"
     assert [m["failure_share"] for m in _months(spec)] == [0.5, 1.0]
     assert spec["description"] == summarise_trend(analyser.analysis)
     assert "75% of 4 contacts (Repairs, all channels)" in analyser.trend_summary.value

@@ -83,7 +83,9 @@ def demand_trend(analysis: DemandAnalysis) -> alt.LayerChart:
     """
     months = analysis.by_month().reset_index()
     months["share_label"] = months["failure_share"].map(_pct)
-    base = alt.Chart(months).encode(
+    # Data go on the layer and channels are spelt as objects: both spare altair work
+    # it would repeat on every redraw (hashing shared data, parsing shorthand strings).
+    base = alt.Chart().encode(
         x=alt.X("month:T", title="Month", axis=alt.Axis(format="%b %Y", labelAngle=-40)),
         y=alt.Y("failure_share:Q", title="Failure demand (share of contacts)",
                 axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
@@ -95,15 +97,16 @@ def demand_trend(analysis: DemandAnalysis) -> alt.LayerChart:
         ],
     )
     line = base.mark_line(point=alt.OverlayMarkDef(size=50, filled=True), strokeWidth=2.5)
-    average = alt.Chart(pd.DataFrame({"share": [analysis.failure_share()]})).mark_rule(
-        strokeDash=[6, 4], color="#555555"
-    ).encode(y="share:Q")
+    average = alt.Chart().mark_rule(strokeDash=[6, 4], color="#555555").encode(
+        y=alt.datum(analysis.failure_share())
+    )
     return cast(alt.LayerChart, alt.layer(
         line,
         average,
+        data=months,
         title=alt.TitleParams(
             "Failure demand, month by month",
-            subtitle=f"{_scope(analysis)}; dashed line: average for the year",
+            subtitle=f"{_scope(analysis)}; dashed line: average over {period_text(analysis)}",
         ),
         description=summarise_trend(analysis),
         width=WIDTH,
@@ -159,7 +162,7 @@ def demand_breakdown(analysis: DemandAnalysis, by: str = "service") -> alt.Layer
     table = _table(analysis, by).reset_index()
     table["share_label"] = table["failure_share"].map(_pct)
     table["cost_label"] = table["failure_cost"].map(lambda c: f"£{c:,.0f}")
-    base = alt.Chart(table).encode(
+    base = alt.Chart().encode(
         y=alt.Y(f"{by}:N", title=by.capitalize(), sort="-x"),
         x=alt.X("failure_share:Q", title="Failure demand (share of contacts)",
                 axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
@@ -171,10 +174,13 @@ def demand_breakdown(analysis: DemandAnalysis, by: str = "service") -> alt.Layer
         ],
     )
     bars = base.mark_bar(color="#2c6e91")
-    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(text="share_label:N")
+    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(
+        text=alt.Text("share_label:N")
+    )
     return cast(alt.LayerChart, alt.layer(
         bars,
         labels,
+        data=table,
         title=alt.TitleParams(f"Failure demand by {by}", subtitle=_scope(analysis)),
         description=summarise_breakdown(analysis, by),
         width=WIDTH,
