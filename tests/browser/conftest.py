@@ -24,6 +24,10 @@ Facts this harness relies on, checked against JupyterLab 4.6 and Chromium headle
   matching ``:read-write``, which a ``<select>`` does not). What does change a select
   with the keyboard: Alt+ArrowDown (or F4 or Space) to open the list, then ArrowDown
   and Enter; or Home/End/PageUp/PageDown on the closed select.
+- The same bindings take the arrow keys from a focused radio of a ``RadioButtons``
+  (the notebook moves to another cell). ipywidgets gives its radios no ``name``, so
+  each is a Tab stop of its own: Tab or Shift+Tab to an answer, Space to choose it.
+  Enter and Space press a focused button (Enter is bound only on a focused cell).
 """
 
 from __future__ import annotations
@@ -541,24 +545,47 @@ class Notebook:
 
         Returns the time taken, in seconds.
         """
+        return self._run_from_menu("Run", "Run All Cells", timeout)
+
+    def restart_and_run_all(self, timeout: float = RUN_ALL_TIMEOUT) -> float:
+        """Kernel > Restart Kernel and Run All Cells..., confirm, and wait as :meth:`run_all`.
+
+        What a learner does when a notebook is in a muddle: a new kernel, every cell run
+        again from the top. Returns the time taken, in seconds.
+        """
+        return self._run_from_menu("Kernel", "Restart Kernel and Run All Cells\u2026", timeout,
+                                   confirm="Restart Kernel?")
+
+    def _run_from_menu(self, menu: str, item: str, timeout: float,
+                       confirm: str | None = None) -> float:
+        """Choose ``menu > item``, accept the dialog titled ``confirm`` if given, and wait."""
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         started = time.monotonic()
         self.page.evaluate(_WATCH_RUN_JS)
-        self.page.get_by_role("menuitem", name="Run", exact=True).click()
-        self.page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        self.page.get_by_role("menuitem", name=menu, exact=True).click()
+        self.page.get_by_role("menuitem", name=item, exact=True).click()
+        if confirm is not None:
+            dialog = self.page.locator(".jp-Dialog")
+            header = dialog.locator(".jp-Dialog-header").inner_text().strip()
+            if header != confirm:
+                text = " / ".join(dialog.inner_text().split("\n"))
+                raise AssertionError(f"{self.path}: expected the {confirm!r} dialog after "
+                                     f"{menu} > {item}, got: {text!r}")
+            dialog.locator("button.jp-mod-accept").click()
+            dialog.wait_for(state="detached")
         try:
             outcome = self.page.wait_for_function(_RUN_DONE_JS, timeout=timeout * 1000)
         except PlaywrightTimeout:
             running = [f"cell {c['number']} {c['prompt']} `{c['source'][:80]}`"
                        for c in self.cells() if "*" in c["prompt"]]
             raise AssertionError(
-                f"{self.path}: Run All had not finished after {timeout:.0f} s. Still "
+                f"{self.path}: {item} had not finished after {timeout:.0f} s. Still "
                 f"running or queued: {running or 'none'}; status bar: "
                 f"{self._status_text()!r}") from None
         if outcome.json_value() == "dialog":
             text = " / ".join(self.page.locator(".jp-Dialog").inner_text().split("\n"))
-            raise AssertionError(f"{self.path}: a dialog appeared during Run All: {text!r}")
+            raise AssertionError(f"{self.path}: a dialog appeared during {item}: {text!r}")
         self.wait_for_kernel_idle()
         self.run_seconds = time.monotonic() - started
         return self.run_seconds
@@ -614,24 +641,28 @@ class Notebook:
             "svgs => svgs.map(s => s.outerHTML)")
         return "\n".join(markup)
 
-    def tab_to(self, control: Locator, max_presses: int = 30) -> int:
+    def tab_to(self, control: Locator, max_presses: int = 30, from_cell: bool = True,
+               key: str = "Tab") -> int:
         """Move the keyboard focus to ``control`` with Tab, from the top of its cell.
 
         The cell is focused first, as JupyterLab does when it runs a cell or a learner
-        selects it with the arrow keys in command mode. Returns the number of presses.
+        selects it with the arrow keys in command mode; with ``from_cell=False`` the
+        presses start wherever the focus is now (``key="Shift+Tab"`` to go back).
+        Returns the number of presses.
         """
         target = control.element_handle()
-        target.evaluate("el => el.closest('.jp-Cell').focus()")
+        if from_cell:
+            target.evaluate("el => el.closest('.jp-Cell').focus()")
         visited = []
         for presses in range(1, max_presses + 1):
-            self.page.keyboard.press("Tab")
+            self.page.keyboard.press(key)
             if target.evaluate("el => el === document.activeElement"):
                 return presses
             visited.append(self.page.evaluate(
                 "() => { const a = document.activeElement; return a.tagName + "
                 "(a.getAttribute('aria-label') || a.title ? ' ' + "
                 "(a.getAttribute('aria-label') || a.title) : ''); }"))
-        raise AssertionError(f"{self.path}: {max_presses} presses of Tab did not reach the "
+        raise AssertionError(f"{self.path}: {max_presses} presses of {key} did not reach the "
                              f"control; focus went through: {visited}")
 
     def press_and_wait_for_redraw(self, select: Locator, keys: list[str], within: Locator,
