@@ -31,9 +31,10 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-# Maintainers: store fresh outputs after changing a course notebook, the library or the data.
+# Maintainers: store fresh outputs and the course map after changing a notebook, the library
+# or the data.
 refresh-outputs: install
-	. $(BIN)/activate && python scripts/refresh_outputs.py
+	. $(BIN)/activate && python scripts/refresh_outputs.py && python scripts/course_map.py
 
 lint: install-test
 	. $(BIN)/activate && ruff check src tests scripts benchmarks && mypy

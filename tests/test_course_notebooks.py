@@ -8,6 +8,8 @@ tool, self-checks, a saved reflection, sources, and small stored outputs.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -86,3 +88,12 @@ def test_every_chart_output_has_text_and_static_svg() -> None:
     for output in charts:
         assert output.data["image/svg+xml"].lstrip().startswith("<svg")
         assert output.data["text/plain"].startswith("Failure demand")
+
+
+def test_course_map_is_up_to_date() -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "course_map.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    text = (ROOT / "course" / "README.md").read_text(encoding="utf-8")
+    assert "| 2 | measure the share and the cost of failure demand" in text
+    assert "`redesign_first` (5 pts, hand-graded)" in text
