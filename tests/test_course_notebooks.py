@@ -97,3 +97,25 @@ def test_course_map_is_up_to_date() -> None:
     text = (ROOT / "course" / "README.md").read_text(encoding="utf-8")
     assert "| 2 | measure the share and the cost of failure demand" in text
     assert "`redesign_first` (5 pts, hand-graded)" in text
+
+
+def test_teaching_text_is_plain_english(notebook: tuple[Path, nbformat.NotebookNode]) -> None:
+    # Flesch reading ease of 50 or more: the course's aim for busy readers who do not code.
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from course_map import reading_ease
+
+    path, nb = notebook
+    assert reading_ease(nb) >= 50, path.name
+
+
+def test_reading_ease_scores_plain_and_dense_text_apart() -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from course_map import reading_ease
+
+    plain = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        "We count the calls. Some calls come back. That is the cost we want to cut.")])
+    dense = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        "Organisational accountability mechanisms institutionalise compliance-oriented "
+        "performance management, systematically marginalising relational practitioners.")])
+    assert reading_ease(plain) > 80
+    assert reading_ease(dense) < 0
