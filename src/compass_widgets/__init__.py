@@ -29,30 +29,164 @@ _EXPORTS = {
     "DemandAnalyser": "widgets.demand",
     "SelfCheck": "widgets.learning",
     "Reflection": "widgets.learning",
+    "load_vignettes": "data.vignettes",
+    "SortingExercise": "models.cynefin",
+    "EscalationModel": "models.cynefin",
+    "agreement_chart": "charts.cynefin",
+    "sorting_matrix": "charts.cynefin",
+    "escalation_trend": "charts.cynefin",
+    "route_comparison": "charts.cynefin",
+    "summarise_agreement": "charts.cynefin",
+    "summarise_matrix": "charts.cynefin",
+    "summarise_escalation_trend": "charts.cynefin",
+    "summarise_route_comparison": "charts.cynefin",
+    "SituationSorter": "widgets.cynefin",
+    "load_process_steps": "data.process_steps",
+    "TraumaInformedAudit": "models.process_audit",
+    "audit_heatmap": "charts.process_audit",
+    "principle_chart": "charts.process_audit",
+    "summarise_audit": "charts.process_audit",
+    "summarise_principles": "charts.process_audit",
+    "ProcessAudit": "widgets.process_audit",
+    "ImmuneResponseModel": "models.immune_response",
+    "room_trend": "charts.immune_response",
+    "setting_leverage": "charts.immune_response",
+    "summarise_room": "charts.immune_response",
+    "summarise_leverage": "charts.immune_response",
+    "ImmuneResponse": "widgets.immune_response",
+    "load_situations": "data.situations",
+    "CommissioningAnswers": "models.routes",
+    "check_situations": "models.routes",
+    "route_path": "charts.routes",
+    "summarise_route": "charts.routes",
+    "RouteChooser": "widgets.routes",
+    "StewardshipModel": "models.stewardship",
+    "compare_scenarios": "models.stewardship",
+    "stock_trends": "charts.stewardship",
+    "spend_trend": "charts.stewardship",
+    "summarise_stocks": "charts.stewardship",
+    "summarise_spend": "charts.stewardship",
+    "StewardshipSimulator": "widgets.stewardship",
+    "load_compass_statements": "data.compass_statements",
+    "load_compass_cohort": "data.compass_cohort",
+    "SelfAssessment": "models.self_assessment",
+    "ActionPlan": "models.self_assessment",
+    "load_saved_self_assessment": "models.self_assessment",
+    "self_assessment_chart": "charts.self_assessment",
+    "summarise_self_assessment": "charts.self_assessment",
+    "CompassSelfAssessment": "widgets.self_assessment",
 }
 
 __all__ = [
+    "ActionPlan",
+    "CommissioningAnswers",
     "CompassDataError",
+    "CompassSelfAssessment",
     "DemandAnalyser",
     "DemandAnalysis",
+    "EscalationModel",
+    "ImmuneResponse",
+    "ImmuneResponseModel",
     "LearnerStore",
+    "ProcessAudit",
     "Reflection",
+    "RouteChooser",
+    "SelfAssessment",
     "SelfCheck",
+    "SituationSorter",
+    "SortingExercise",
+    "StewardshipModel",
+    "StewardshipSimulator",
+    "TraumaInformedAudit",
+    "agreement_chart",
+    "audit_heatmap",
+    "check_situations",
+    "compare_scenarios",
     "demand_breakdown",
     "demand_trend",
+    "escalation_trend",
+    "load_compass_cohort",
+    "load_compass_statements",
     "load_contacts",
+    "load_process_steps",
+    "load_saved_self_assessment",
+    "load_situations",
+    "load_vignettes",
+    "principle_chart",
+    "room_trend",
+    "route_comparison",
+    "route_path",
+    "self_assessment_chart",
+    "setting_leverage",
+    "sorting_matrix",
+    "spend_trend",
+    "stock_trends",
+    "summarise_agreement",
+    "summarise_audit",
     "summarise_breakdown",
+    "summarise_escalation_trend",
+    "summarise_leverage",
+    "summarise_matrix",
+    "summarise_principles",
+    "summarise_room",
+    "summarise_route",
+    "summarise_route_comparison",
+    "summarise_self_assessment",
+    "summarise_spend",
+    "summarise_stocks",
     "summarise_trend",
 ]
 
 if TYPE_CHECKING:
+    from .charts.cynefin import (
+        agreement_chart,
+        escalation_trend,
+        route_comparison,
+        sorting_matrix,
+        summarise_agreement,
+        summarise_escalation_trend,
+        summarise_matrix,
+        summarise_route_comparison,
+    )
     from .charts.demand import demand_breakdown, demand_trend, summarise_breakdown, summarise_trend
+    from .charts.immune_response import (
+        room_trend,
+        setting_leverage,
+        summarise_leverage,
+        summarise_room,
+    )
+    from .charts.process_audit import (
+        audit_heatmap,
+        principle_chart,
+        summarise_audit,
+        summarise_principles,
+    )
+    from .charts.routes import route_path, summarise_route
+    from .charts.self_assessment import self_assessment_chart, summarise_self_assessment
+    from .charts.stewardship import spend_trend, stock_trends, summarise_spend, summarise_stocks
+    from .data.compass_cohort import load_compass_cohort
+    from .data.compass_statements import load_compass_statements
+    from .data.process_steps import load_process_steps
+    from .data.situations import load_situations
+    from .data.vignettes import load_vignettes
     from .datasets import load_contacts
     from .errors import CompassDataError
+    from .models.cynefin import EscalationModel, SortingExercise
     from .models.demand import DemandAnalysis
+    from .models.immune_response import ImmuneResponseModel
+    from .models.process_audit import TraumaInformedAudit
+    from .models.routes import CommissioningAnswers, check_situations
+    from .models.self_assessment import ActionPlan, SelfAssessment, load_saved_self_assessment
+    from .models.stewardship import StewardshipModel, compare_scenarios
     from .store import LearnerStore
+    from .widgets.cynefin import SituationSorter
     from .widgets.demand import DemandAnalyser
+    from .widgets.immune_response import ImmuneResponse
     from .widgets.learning import Reflection, SelfCheck
+    from .widgets.process_audit import ProcessAudit
+    from .widgets.routes import RouteChooser
+    from .widgets.self_assessment import CompassSelfAssessment
+    from .widgets.stewardship import StewardshipSimulator
 
 
 def __getattr__(name: str) -> Any:

@@ -22,13 +22,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..datasets import CONTACTS, Schema
-from . import contacts
+from . import compass_cohort, compass_statements, contacts, process_steps, situations, vignettes
 
 HERE = Path(__file__).parent
 
 #: Each shipped dataset: its schema (which names the file) and the rows to write.
 DATASETS: list[tuple[Schema, Callable[[], list[dict[str, str]]]]] = [
     (CONTACTS, contacts.rows),
+    (vignettes.SCHEMA, vignettes.rows),
+    (process_steps.SCHEMA, process_steps.rows),
+    (situations.SCHEMA, situations.rows),
+    (compass_statements.SCHEMA, compass_statements.rows),
+    (compass_cohort.SCHEMA, compass_cohort.rows),
 ]
 
 

@@ -1,0 +1,159 @@
+"""Tests for compass_widgets.data.compass_statements: the course's statements and edited copies.
+
+Row numbers are spreadsheet row numbers: the header is row 1, the first statement row 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from compass_widgets.data import compass_statements
+from compass_widgets.data.compass_statements import (
+    DIMENSION_IDS,
+    SCHEMA,
+    load_compass_statements,
+)
+from compass_widgets.data.generate import write_csv
+from compass_widgets.datasets import shipped_path
+from compass_widgets.errors import CompassDataError
+
+HEADER = ",".join(SCHEMA.names)
+ROWS = [
+    "purpose-1,purpose,We know why.,We buy services.,Mixed.,We know the difference,yes",    # 2
+    "purpose-2,purpose,We start with people.,Last year's contracts.,Some.,People shape it,no",  # 3
+    "power-1,power,Staff can act.,Sign-off needed.,Some discretion.,Trusted judgement,yes",  # 4
+]
+
+
+def _csv(rows: list[str] = ROWS, header: str = HEADER) -> str:
+    return "\n".join([header, *rows]) + "\n"
+
+
+def _with(row: int, column: str, value: str) -> str:
+    """The good file with one cell changed: ``row`` is a spreadsheet row number (2 = first)."""
+    lines = [line.split(",") for line in ROWS]
+    lines[row - 2][SCHEMA.names.index(column)] = value
+    return _csv([",".join(line) for line in lines])
+
+
+@pytest.fixture
+def write(tmp_path):
+    def write(text: str | bytes, encoding: str = "utf-8") -> Path:
+        path = tmp_path / "statements.csv"
+        path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
+        return path
+    return write
+
+
+def _error(path: Path) -> CompassDataError:
+    with pytest.raises(CompassDataError) as info:
+        load_compass_statements(path)
+    err = info.value
+    assert err.file == str(path)
+    assert err.hint and err.hint in str(err)
+    return err
+
+
+# -- the shipped statements ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped() -> pd.DataFrame:
+    return load_compass_statements()
+
+
+def test_eight_dimensions_of_four_to_six_statements(shipped):
+    counts = shipped.groupby("dimension").size()
+    assert list(shipped["dimension"].drop_duplicates()) == list(DIMENSION_IDS)
+    assert counts.between(4, 6).all(), counts
+    assert shipped["statement_id"].is_unique
+
+
+def test_one_quick_statement_per_dimension(shipped):
+    quick = shipped[shipped["quick"]]
+    assert sorted(quick["dimension"]) == sorted(DIMENSION_IDS)
+
+
+def test_every_statement_has_three_anchors_in_plain_words(shipped):
+    for column in ("statement", "anchor_1", "anchor_3", "anchor_5"):
+        texts = shipped[column]
+        assert (texts.str.len() > 10).all(), column
+        assert texts.str.endswith(".").all(), column
+        assert (texts.str.len() < 140).all(), column  # short enough to read at a glance
+
+
+def test_regenerating_gives_the_shipped_file_byte_for_byte(tmp_path):
+    path = tmp_path / SCHEMA.shipped
+    write_csv(path, SCHEMA.names, compass_statements.rows())
+    assert path.read_bytes() == shipped_path(SCHEMA.shipped).read_bytes()
+
+
+# -- files that load ---------------------------------------------------------------------
+
+
+def test_good_file_loads(write):
+    frame = load_compass_statements(write(_csv()))
+    assert frame["statement_id"].tolist() == ["purpose-1", "purpose-2", "power-1"]
+    assert frame["quick"].tolist() == [True, False, True]
+
+
+def test_dimension_ids_are_not_case_sensitive(write):
+    assert load_compass_statements(write(_with(4, "dimension", "Power")))["dimension"].tolist()[
+        -1] == "power"
+
+
+def test_utf8_with_byte_order_mark_is_accepted(write):
+    frame = load_compass_statements(write(b"\xef\xbb\xbf" + _csv().encode("utf-8")))
+    assert list(frame.columns) == list(SCHEMA.names)
+
+
+def test_windows_1252_file_is_accepted(write):
+    path = write(_with(3, "anchor_1", "We spend £2m – the same as last year."),
+                 encoding="cp1252")
+    assert b"\xa3" in path.read_bytes()
+    assert load_compass_statements(path)["anchor_1"].iloc[1] == (
+        "We spend £2m – the same as last year.")
+
+
+# -- files that do not load ----------------------------------------------------------------
+
+
+def test_empty_file(write):
+    err = _error(write(b"  \n"))
+    assert (err.column, err.row) == (None, None)
+    assert "the file is empty" in str(err)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_utf16_is_refused(write, encoding):
+    err = _error(write(_csv(), encoding=encoding))
+    assert (err.column, err.row) == (None, None)
+    assert "UTF-16" in str(err)
+
+
+def test_missing_column(write):
+    header = HEADER.replace("anchor_3", "middle")
+    err = _error(write(_csv(header=header)))
+    assert (err.column, err.row) == ("anchor_3", None)
+    assert "The columns found were" in str(err) and "middle" in str(err)
+
+
+def test_unknown_dimension_at_a_known_row(write):
+    err = _error(write(_with(3, "dimension", "vision")))
+    assert (err.column, err.row) == ("dimension", 3)
+    assert "'vision' is not one of the course's dimensions" in str(err)
+    assert "Use one of: purpose, relationships" in str(err)
+
+
+def test_bad_quick_flag(write):
+    err = _error(write(_with(4, "quick", "maybe")))
+    assert (err.column, err.row) == ("quick", 4)
+
+
+def test_repeated_statement_id(write):
+    err = _error(write(_with(4, "statement_id", "purpose-1")))
+    assert (err.column, err.row) == ("statement_id", 4)
+    assert "the statement id 'purpose-1' appears twice" in str(err)

@@ -1,0 +1,191 @@
+"""Tests for compass_widgets.data.process_steps: the shipped process and learners' broken files.
+
+Row numbers are spreadsheet row numbers: the header is row 1, the first step row 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from compass_widgets.data import process_steps
+from compass_widgets.data.generate import write_csv
+from compass_widgets.data.process_steps import (
+    FEATURE_IDS,
+    PRINCIPLE_IDS,
+    SCHEMA,
+    load_process_steps,
+)
+from compass_widgets.datasets import shipped_path
+from compass_widgets.errors import CompassDataError
+
+HEADER = ",".join(SCHEMA.names)
+FEATURES_NO = ",".join(["no"] * 6)
+ROWS = [
+    f"1,Getting in touch,You phone us.,Adviser,{FEATURES_NO},2,2,2,1,1,1",          # row 2
+    "2,Waiting,Nobody calls.,Team,no,yes,no,no,no,no,1,1,0,0,0,1",                  # row 3
+    "3,Telling your story,Again.,Officer,yes,no,no,no,no,no,0,1,1,1,1,1",           # row 4
+]
+
+
+def _csv(rows: list[str] = ROWS, header: str = HEADER) -> str:
+    return "\n".join([header, *rows]) + "\n"
+
+
+def _with(row: int, column: str, value: str) -> str:
+    """The good file with one cell changed: ``row`` is a spreadsheet row number (2 = first)."""
+    lines = [line.split(",") for line in ROWS]
+    lines[row - 2][SCHEMA.names.index(column)] = value
+    return _csv([",".join(line) for line in lines])
+
+
+@pytest.fixture
+def write(tmp_path):
+    def write(text: str | bytes, encoding: str = "utf-8") -> Path:
+        path = tmp_path / "steps.csv"
+        path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
+        return path
+    return write
+
+
+def _error(path: Path) -> CompassDataError:
+    with pytest.raises(CompassDataError) as info:
+        load_process_steps(path)
+    err = info.value
+    assert err.file == str(path)
+    assert err.hint and err.hint in str(err)  # every error says what to do
+    return err
+
+
+# -- the shipped process ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped() -> pd.DataFrame:
+    return load_process_steps()
+
+
+def test_shipped_process_has_twelve_steps_in_order(shipped):
+    assert list(shipped.columns) == list(SCHEMA.names)
+    assert shipped["step"].tolist() == list(range(1, 13))
+    assert shipped["step_name"].is_unique
+    assert shipped["step_name"].iloc[0] == "Getting in touch"
+
+
+def test_shipped_process_types(shipped):
+    for name in FEATURE_IDS:
+        assert pd.api.types.is_bool_dtype(shipped[name]), name
+    for name in ("step", *PRINCIPLE_IDS):
+        assert pd.api.types.is_integer_dtype(shipped[name]), name
+    assert shipped[list(PRINCIPLE_IDS)].isin([0, 1, 2, 3]).all().all()
+
+
+def test_shipped_process_has_every_feature_and_is_set_in_ashworth(shipped):
+    for name in FEATURE_IDS:
+        assert shipped[name].any(), name
+    text = " ".join(shipped["description"])
+    for place in ("Millbrook", "Station Fields", "Canal Side", "Hollins Vale"):
+        assert place in text or place in " ".join(shipped["who"]), place
+
+
+def test_regenerating_gives_the_shipped_file_byte_for_byte(tmp_path):
+    path = tmp_path / SCHEMA.shipped
+    write_csv(path, SCHEMA.names, process_steps.rows())
+    assert path.read_bytes() == shipped_path(SCHEMA.shipped).read_bytes()
+    assert b"\r\n" not in path.read_bytes()
+
+
+def test_rows_do_not_depend_on_the_seed():
+    assert process_steps.rows(seed=1) == process_steps.rows()
+
+
+# -- files that load ---------------------------------------------------------------------
+
+
+def test_good_file_loads_with_clean_types(write):
+    frame = load_process_steps(write(_csv()))
+    assert frame["step"].tolist() == [1, 2, 3]
+    assert frame["unexplained_wait"].tolist() == [False, True, False]
+    assert frame["safety"].tolist() == [2, 1, 0]
+
+
+def test_utf8_with_byte_order_mark_is_accepted(write):
+    frame = load_process_steps(write(b"\xef\xbb\xbf" + _csv().encode("utf-8")))
+    assert list(frame.columns) == list(SCHEMA.names)
+
+
+def test_windows_1252_file_is_accepted(write):
+    text = "Told to wait – no date given; £0 paid"
+    path = write(_with(3, "description", text), encoding="cp1252")
+    assert b"\x96" in path.read_bytes()  # really cp1252: the en dash
+    assert load_process_steps(path)["description"].iloc[1] == text
+
+
+# -- files that do not load ----------------------------------------------------------------
+
+
+def test_empty_file(write):
+    err = _error(write(b""))
+    assert (err.column, err.row) == (None, None)
+    assert "the file is empty" in str(err)
+
+
+def test_header_only(write):
+    err = _error(write(HEADER + "\n"))
+    assert (err.column, err.row) == (None, None)
+    assert "Add at least one step" in str(err)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_utf16_is_refused(write, encoding):
+    err = _error(write(_csv(), encoding=encoding))
+    assert (err.column, err.row) == (None, None)
+    assert "UTF-16" in str(err)
+
+
+def test_missing_column(write):
+    header = HEADER.replace(",cultural_consideration", "")
+    rows = [row.rsplit(",", 1)[0] for row in ROWS]
+    err = _error(write(_csv(rows, header)))
+    assert (err.column, err.row) == ("cultural_consideration", None)
+    assert "missing column cultural_consideration" in str(err)
+
+
+@pytest.mark.parametrize(("row", "column", "value", "message"), [
+    (3, "safety", "4", "'4' is not a score from 0 to 3"),
+    (4, "trust", "high", "'high' is not a score from 0 to 3"),
+    (2, "choice", "-1", "'-1' is not a score from 0 to 3"),
+    (3, "retell_story", "sometimes", "'sometimes' is not yes or no"),
+    (4, "step", "0", "'0' is not a step number"),
+    (3, "who", " ", "a value is missing"),
+])
+def test_bad_value_at_a_known_row(write, row, column, value, message):
+    err = _error(write(_with(row, column, value)))
+    assert (err.column, err.row) == (column, row)
+    assert message in str(err)
+
+
+def test_score_that_is_not_whole(write):
+    err = _error(write(_with(4, "empowerment", "1.5")))
+    assert (err.column, err.row) == ("empowerment", 4)
+    assert "'1.5' is not a whole number" in str(err)
+    assert "from 0 (not at all) to 3 (fully)" in str(err)
+
+
+def test_step_number_that_is_not_whole(write):
+    err = _error(write(_with(3, "step", "2.5")))
+    assert (err.column, err.row) == ("step", 3)
+
+
+def test_repeated_step_number(write):
+    err = _error(write(_with(4, "step", "2")))
+    assert (err.column, err.row) == ("step", 4)
+    assert "step number '2' appears twice" in str(err)
+
+
+def test_repeated_step_name(write):
+    err = _error(write(_with(4, "step_name", "Waiting")))
+    assert (err.column, err.row) == ("step_name", 4)
+    assert "the step name 'Waiting' appears twice" in str(err)

@@ -1,0 +1,179 @@
+"""Tests for compass_widgets.data.situations: the shipped file, its regeneration, and broken files.
+
+Row numbers are spreadsheet row numbers: the header is row 1, the first situation row 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from compass_widgets.data import situations
+from compass_widgets.data.generate import write_csv
+from compass_widgets.data.situations import SCHEMA, load_situations
+from compass_widgets.datasets import shipped_path
+from compass_widgets.errors import CompassDataError
+from compass_widgets.models.routes import QUESTION_KEYS, ROUTE_KEYS, check_situations
+
+NEIGHBOURHOODS = {"Hollins Vale", "Millbrook", "Station Fields", "Canal Side", "All of Ashworth"}
+HEADER = ",".join(SCHEMA.names)
+ROWS = [
+    "S1,Community chest,Millbrook,Small grants,yes,no,no,no,no,no,no,no,no,grant,no,Light",  # 2
+    "S2,Parks,Canal Side,Mowing,no,no,no,no,no,no,no,yes,yes,open,no,Clear spec",            # 3
+    "S3,Clinics,Hollins Vale,Doing well,no,yes,no,no,yes,yes,no,yes,yes,"
+    "psr_direct_award_c,no,Keep",                                                             # 4
+]
+
+
+def _csv(rows: list[str] = ROWS, header: str = HEADER) -> str:
+    return "\n".join([header, *rows]) + "\n"
+
+
+def _with(row: int, column: str, value: str) -> str:
+    """The good file with one cell changed: ``row`` is a spreadsheet row number (2 = first)."""
+    lines = [line.split(",") for line in ROWS]
+    lines[row - 2][SCHEMA.names.index(column)] = value
+    return _csv([",".join(line) for line in lines])
+
+
+@pytest.fixture
+def write(tmp_path):
+    def write(text: str | bytes, name: str = "situations.csv", encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
+        return path
+    return write
+
+
+def _error(path: Path) -> CompassDataError:
+    with pytest.raises(CompassDataError) as info:
+        load_situations(path)
+    err = info.value
+    assert err.file == str(path)
+    assert err.hint and err.hint in str(err)
+    return err
+
+
+# -- the shipped file --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped() -> pd.DataFrame:
+    return load_situations()
+
+
+def test_shipped_file_loads_with_clean_types(shipped):
+    assert len(shipped) == 14
+    assert list(shipped.columns) == list(SCHEMA.names)
+    assert shipped["situation_id"].tolist() == [f"S{i:02d}" for i in range(1, 15)]
+    for key in [*QUESTION_KEYS, "commissioner_alliance"]:
+        assert pd.api.types.is_bool_dtype(shipped[key]), key
+    assert set(shipped["neighbourhood"]) <= NEIGHBOURHOODS
+
+
+def test_every_route_appears_at_least_once(shipped):
+    assert set(shipped["commissioner_route"]) == set(ROUTE_KEYS)
+    assert shipped["commissioner_alliance"].sum() == 2
+
+
+def test_the_tool_agrees_with_the_experienced_commissioner_everywhere(shipped):
+    table = check_situations(shipped)
+    assert table["agree"].all(), table[~table["agree"]]
+
+
+def test_regenerating_gives_the_shipped_file_byte_for_byte(tmp_path):
+    path = tmp_path / "situations.csv"
+    write_csv(path, SCHEMA.names, situations.rows())
+    assert path.read_bytes() == shipped_path("situations.csv").read_bytes()
+
+
+def test_same_seed_same_order_and_other_seed_other_order():
+    assert situations.rows() == situations.rows(seed=situations.SEED)
+    assert situations.rows(seed=1) != situations.rows()
+
+
+def test_shipped_file_is_unix_utf8_with_the_documented_header():
+    raw = shipped_path("situations.csv").read_bytes()
+    assert b"\r\n" not in raw
+    assert raw.decode("utf-8").splitlines()[0] == HEADER
+
+
+def test_data_dictionary_says_synthetic_and_not_legal_advice():
+    text = shipped_path("situations.md").read_text(encoding="utf-8")
+    assert "**These data are synthetic.**" in text
+    assert "learning aid, not legal advice" in text
+    for column in SCHEMA.names:
+        assert f"`{column}`" in text, column
+    for route in ROUTE_KEYS:
+        assert f"`{route}`" in text, route
+
+
+# -- learners' files that load ------------------------------------------------------------------
+
+
+def test_good_file_loads(write):
+    frame = load_situations(write(_csv()))
+    assert frame["commissioner_route"].tolist() == ["grant", "open", "psr_direct_award_c"]
+    assert frame["is_grant"].tolist() == [True, False, False]
+    assert check_situations(frame)["agree"].all()
+
+
+def test_utf8_with_byte_order_mark_is_accepted(write):
+    frame = load_situations(write(b"\xef\xbb\xbf" + _csv().encode("utf-8")))
+    assert list(frame.columns) == list(SCHEMA.names)
+
+
+def test_windows_1252_file_with_a_pound_sign_is_accepted(write):
+    path = write(_with(3, "description", "Mowing for £900k"), encoding="cp1252")
+    assert b"\xa3" in path.read_bytes()
+    assert load_situations(path)["description"].tolist()[1] == "Mowing for £900k"
+
+
+def test_route_labels_are_case_insensitive(write):
+    frame = load_situations(write(_with(3, "commissioner_route", "OPEN")))
+    assert frame["commissioner_route"].tolist()[1] == "open"
+
+
+# -- learners' files that do not load ------------------------------------------------------------
+
+
+def test_missing_column(write):
+    header = HEADER.replace(",patient_choice", "")
+    index = SCHEMA.names.index("patient_choice")
+    rows = [",".join(line.split(",")[:index] + line.split(",")[index + 1:]) for line in ROWS]
+    err = _error(write(_csv(rows, header)))
+    assert (err.column, err.row) == ("patient_choice", None)
+    assert "missing column patient_choice" in str(err)
+
+
+def test_bad_yes_no_at_a_known_row(write):
+    err = _error(write(_with(3, "above_threshold", "maybe")))
+    assert (err.column, err.row) == ("above_threshold", 3)
+    assert "'maybe' is not yes or no" in str(err)
+
+
+def test_bad_route_at_a_known_row(write):
+    err = _error(write(_with(4, "commissioner_route", "direct award")))
+    assert (err.column, err.row) == ("commissioner_route", 4)
+    assert "'direct award' is not a route" in str(err)
+    assert "Use one of: grant, below_threshold, open" in str(err)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_utf16_is_refused(write, encoding):
+    err = _error(write(_csv(), encoding=encoding))
+    assert (err.column, err.row) == (None, None)
+    assert "UTF-16" in str(err)
+
+
+def test_empty_file(write):
+    err = _error(write(b""))
+    assert (err.column, err.row) == (None, None)
+    assert "the file is empty" in str(err)
+
+
+def test_header_only(write):
+    err = _error(write(HEADER + "\n"))
+    assert "Add at least one situation" in str(err)

@@ -1,0 +1,221 @@
+"""Tests for compass_widgets.data.vignettes: the shipped file, its regeneration, and broken files.
+
+Row numbers are spreadsheet row numbers: the header is row 1, the first vignette row 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from compass_widgets.data import vignettes
+from compass_widgets.data.generate import write_csv
+from compass_widgets.data.vignettes import FEATURES, SCHEMA, load_vignettes
+from compass_widgets.datasets import shipped_path
+from compass_widgets.errors import CompassDataError
+from compass_widgets.models.cynefin import DOMAINS, SortingExercise
+
+NEIGHBOURHOODS = {"Hollins Vale", "Millbrook", "Station Fields", "Canal Side", "All of Ashworth"}
+HEADER = ",".join(SCHEMA.names)
+ROWS = [
+    "V1,Millbrook,Waste,A new bin please,yes,yes,no,no,no,no,clear,Routine",        # row 2
+    "V2,Canal Side,Housing,Damp again,no,no,yes,no,no,no,complicated,Surveyor",     # row 3
+    "V3,Hollins Vale,Care,Rings 999 at night,no,no,yes,yes,yes,no,complex,Probe",   # row 4
+    "V4,Station Fields,Emergency,Flats on fire,no,no,no,yes,yes,yes,chaotic,Act",   # row 5
+]
+
+
+def _csv(rows: list[str] = ROWS, header: str = HEADER) -> str:
+    return "\n".join([header, *rows]) + "\n"
+
+
+def _with(row: int, column: str, value: str) -> str:
+    """The good file with one cell changed: ``row`` is a spreadsheet row number (2 = first)."""
+    lines = [line.split(",") for line in ROWS]
+    lines[row - 2][SCHEMA.names.index(column)] = value
+    return _csv([",".join(line) for line in lines])
+
+
+@pytest.fixture
+def write(tmp_path):
+    def write(text: str | bytes, name: str = "vignettes.csv", encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
+        return path
+    return write
+
+
+def _error(path: Path) -> CompassDataError:
+    with pytest.raises(CompassDataError) as info:
+        load_vignettes(path)
+    err = info.value
+    assert err.file == str(path)
+    assert err.hint and err.hint in str(err)  # every error says what to do
+    return err
+
+
+# -- the shipped file --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped() -> pd.DataFrame:
+    return load_vignettes()
+
+
+def test_shipped_file_loads_with_clean_types(shipped):
+    assert len(shipped) == 38
+    assert list(shipped.columns) == list(SCHEMA.names)
+    assert shipped["vignette_id"].tolist() == [f"V{i:02d}" for i in range(1, 39)]
+    for feature in FEATURES:
+        assert pd.api.types.is_bool_dtype(shipped[feature]), feature
+    assert set(shipped["practitioner_domain"]) == set(DOMAINS)
+    assert set(shipped["neighbourhood"]) <= NEIGHBOURHOODS
+    assert set(shipped["neighbourhood"]) >= NEIGHBOURHOODS - {"All of Ashworth"}
+
+
+def test_shipped_domains_are_the_documented_counts(shipped):
+    assert shipped["practitioner_domain"].value_counts().to_dict() == {
+        "complex": 13, "clear": 11, "complicated": 9, "chaotic": 5}
+
+
+def test_the_rule_disagrees_with_the_practitioner_only_where_documented(shipped):
+    table = SortingExercise(shipped).table()
+    assert int(table["rule_vs_practitioner"].sum()) == 34
+    differ = table[~table["rule_vs_practitioner"]]
+    assert differ[["practitioner", "rule"]].to_dict("index") == {
+        "V01": {"practitioner": "complex", "rule": "clear"},
+        "V18": {"practitioner": "complex", "rule": "clear"},
+        "V22": {"practitioner": "clear", "rule": "complicated"},
+        "V33": {"practitioner": "complex", "rule": "chaotic"},
+    }
+    # ...and the data dictionary names the same four.
+    text = shipped_path("vignettes.md").read_text(encoding="utf-8")
+    for vignette_id in differ.index:
+        assert f"`{vignette_id}`" in text
+
+
+def test_every_disagreement_is_explained_in_the_practitioner_note(shipped):
+    table = SortingExercise(shipped).table()
+    notes = shipped.set_index("vignette_id")["practitioner_note"]
+    for vignette_id in table.index[~table["rule_vs_practitioner"]]:
+        assert "rule" in notes[vignette_id] or "first sign" in notes[vignette_id]
+
+
+def test_every_chaotic_vignette_has_an_immediate_risk(shipped):
+    chaotic = shipped[shipped["practitioner_domain"] == "chaotic"]
+    assert chaotic["immediate_risk"].all()
+
+
+def test_regenerating_gives_the_shipped_file_byte_for_byte(tmp_path):
+    path = tmp_path / "vignettes.csv"
+    write_csv(path, SCHEMA.names, vignettes.rows())
+    assert path.read_bytes() == shipped_path("vignettes.csv").read_bytes()
+
+
+def test_same_seed_same_order_and_other_seed_other_order():
+    assert vignettes.rows() == vignettes.rows(seed=vignettes.SEED)
+    other = vignettes.rows(seed=1)
+    assert other != vignettes.rows()
+    assert sorted(r["vignette"] for r in other) == sorted(r["vignette"] for r in vignettes.rows())
+
+
+def test_shipped_file_is_unix_utf8_with_the_documented_header():
+    raw = shipped_path("vignettes.csv").read_bytes()
+    assert b"\r\n" not in raw
+    assert raw.decode("utf-8").splitlines()[0] == HEADER
+
+
+def test_data_dictionary_says_the_data_are_synthetic():
+    text = shipped_path("vignettes.md").read_text(encoding="utf-8")
+    assert "**These data are synthetic.**" in text
+    for column in SCHEMA.names:
+        assert f"`{column}`" in text, column
+
+
+# -- learners' files that load ------------------------------------------------------------------
+
+
+def test_good_file_loads(write):
+    frame = load_vignettes(write(_csv()))
+    assert frame["vignette_id"].tolist() == ["V1", "V2", "V3", "V4"]
+    assert frame["immediate_risk"].tolist() == [False, False, False, True]
+    assert frame["practitioner_domain"].tolist() == list(DOMAINS)
+
+
+def test_utf8_with_byte_order_mark_is_accepted(write):
+    frame = load_vignettes(write(b"\xef\xbb\xbf" + _csv().encode("utf-8")))
+    assert list(frame.columns) == list(SCHEMA.names)
+
+
+def test_windows_1252_file_with_a_pound_sign_is_accepted(write):
+    path = write(_with(3, "vignette", "Owes £40 in rent"), encoding="cp1252")
+    assert b"\xa3" in path.read_bytes()  # really cp1252, not UTF-8
+    assert load_vignettes(path)["vignette"].tolist()[1] == "Owes £40 in rent"
+
+
+def test_labels_are_case_insensitive_and_trimmed(write):
+    frame = load_vignettes(write(_with(2, "practitioner_domain", " Clear ")))
+    assert frame["practitioner_domain"].tolist()[0] == "clear"
+
+
+def test_header_case_and_extra_columns_are_forgiven(write):
+    header = HEADER.upper() + ",my_notes"
+    frame = load_vignettes(write(_csv([row + ",x" for row in ROWS], header)))
+    assert list(frame.columns) == [*SCHEMA.names, "my_notes"]
+
+
+# -- learners' files that do not load ------------------------------------------------------------
+
+
+def test_missing_column(write):
+    header = HEADER.replace(",immediate_risk", "")
+    rows = [",".join(line.split(",")[:9] + line.split(",")[10:]) for line in ROWS]
+    err = _error(write(_csv(rows, header)))
+    assert (err.column, err.row) == ("immediate_risk", None)
+    assert "missing column immediate_risk" in str(err)
+
+
+def test_bad_yes_no_at_a_known_row(write):
+    err = _error(write(_with(4, "many_agencies", "sometimes")))
+    assert (err.column, err.row) == ("many_agencies", 4)
+    assert "'sometimes' is not yes or no" in str(err)
+
+
+def test_bad_domain_at_a_known_row(write):
+    err = _error(write(_with(5, "practitioner_domain", "disorder")))
+    assert (err.column, err.row) == ("practitioner_domain", 5)
+    assert "'disorder' is not a Cynefin domain" in str(err)
+    assert "Use clear, complicated, complex or chaotic." in str(err)
+
+
+def test_blank_cell_at_a_known_row(write):
+    err = _error(write(_with(3, "vignette", " ")))
+    assert (err.column, err.row) == ("vignette", 3)
+    assert "a value is missing" in str(err)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_utf16_is_refused(write, encoding):
+    err = _error(write(_csv(), encoding=encoding))
+    assert (err.column, err.row) == (None, None)
+    assert "UTF-16" in str(err)
+
+
+@pytest.mark.parametrize("text", [b"", b"\n \n"])
+def test_empty_file(write, text):
+    err = _error(write(text))
+    assert (err.column, err.row) == (None, None)
+    assert "the file is empty" in str(err)
+
+
+def test_header_only(write):
+    err = _error(write(HEADER + "\n"))
+    assert "header but no rows" in str(err)
+    assert "Add at least one vignette" in str(err)
+
+
+def test_missing_file(tmp_path):
+    err = _error(tmp_path / "nowhere.csv")
+    assert "file not found" in str(err)
