@@ -75,6 +75,24 @@ _EXPORTS = {
     "self_assessment_chart": "charts.self_assessment",
     "summarise_self_assessment": "charts.self_assessment",
     "CompassSelfAssessment": "widgets.self_assessment",
+    "load_contracts": "data.contracts",
+    "PortfolioAnalysis": "models.portfolio",
+    "spend_split": "charts.portfolio",
+    "kpi_outcome_map": "charts.portfolio",
+    "compliance_chart": "charts.portfolio",
+    "summarise_spend_split": "charts.portfolio",
+    "summarise_kpi_outcome": "charts.portfolio",
+    "summarise_compliance": "charts.portfolio",
+    "ContractPortfolio": "widgets.portfolio",
+    "load_kpi_returns": "data.kpi_returns",
+    "MeasureAnalysis": "models.measures",
+    "measure_ranking": "charts.measures",
+    "waiting_times": "charts.measures",
+    "acceptance_chart": "charts.measures",
+    "summarise_ranking": "charts.measures",
+    "summarise_waiting_times": "charts.measures",
+    "summarise_acceptance": "charts.measures",
+    "MeasureExplorer": "widgets.measures",
 }
 
 __all__ = [
@@ -82,12 +100,16 @@ __all__ = [
     "CommissioningAnswers",
     "CompassDataError",
     "CompassSelfAssessment",
+    "ContractPortfolio",
     "DemandAnalyser",
     "DemandAnalysis",
     "EscalationModel",
     "ImmuneResponse",
     "ImmuneResponseModel",
     "LearnerStore",
+    "MeasureAnalysis",
+    "MeasureExplorer",
+    "PortfolioAnalysis",
     "ProcessAudit",
     "Reflection",
     "RouteChooser",
@@ -98,20 +120,26 @@ __all__ = [
     "StewardshipModel",
     "StewardshipSimulator",
     "TraumaInformedAudit",
+    "acceptance_chart",
     "agreement_chart",
     "audit_heatmap",
     "check_situations",
     "compare_scenarios",
+    "compliance_chart",
     "demand_breakdown",
     "demand_trend",
     "escalation_trend",
+    "kpi_outcome_map",
     "load_compass_cohort",
     "load_compass_statements",
     "load_contacts",
+    "load_contracts",
+    "load_kpi_returns",
     "load_process_steps",
     "load_saved_self_assessment",
     "load_situations",
     "load_vignettes",
+    "measure_ranking",
     "principle_chart",
     "room_trend",
     "route_comparison",
@@ -119,22 +147,30 @@ __all__ = [
     "self_assessment_chart",
     "setting_leverage",
     "sorting_matrix",
+    "spend_split",
     "spend_trend",
     "stock_trends",
+    "summarise_acceptance",
     "summarise_agreement",
     "summarise_audit",
     "summarise_breakdown",
+    "summarise_compliance",
     "summarise_escalation_trend",
+    "summarise_kpi_outcome",
     "summarise_leverage",
     "summarise_matrix",
     "summarise_principles",
+    "summarise_ranking",
     "summarise_room",
     "summarise_route",
     "summarise_route_comparison",
     "summarise_self_assessment",
     "summarise_spend",
+    "summarise_spend_split",
     "summarise_stocks",
     "summarise_trend",
+    "summarise_waiting_times",
+    "waiting_times",
 ]
 
 if TYPE_CHECKING:
@@ -155,6 +191,22 @@ if TYPE_CHECKING:
         summarise_leverage,
         summarise_room,
     )
+    from .charts.measures import (
+        acceptance_chart,
+        measure_ranking,
+        summarise_acceptance,
+        summarise_ranking,
+        summarise_waiting_times,
+        waiting_times,
+    )
+    from .charts.portfolio import (
+        compliance_chart,
+        kpi_outcome_map,
+        spend_split,
+        summarise_compliance,
+        summarise_kpi_outcome,
+        summarise_spend_split,
+    )
     from .charts.process_audit import (
         audit_heatmap,
         principle_chart,
@@ -166,6 +218,8 @@ if TYPE_CHECKING:
     from .charts.stewardship import spend_trend, stock_trends, summarise_spend, summarise_stocks
     from .data.compass_cohort import load_compass_cohort
     from .data.compass_statements import load_compass_statements
+    from .data.contracts import load_contracts
+    from .data.kpi_returns import load_kpi_returns
     from .data.process_steps import load_process_steps
     from .data.situations import load_situations
     from .data.vignettes import load_vignettes
@@ -174,6 +228,8 @@ if TYPE_CHECKING:
     from .models.cynefin import EscalationModel, SortingExercise
     from .models.demand import DemandAnalysis
     from .models.immune_response import ImmuneResponseModel
+    from .models.measures import MeasureAnalysis
+    from .models.portfolio import PortfolioAnalysis
     from .models.process_audit import TraumaInformedAudit
     from .models.routes import CommissioningAnswers, check_situations
     from .models.self_assessment import ActionPlan, SelfAssessment, load_saved_self_assessment
@@ -183,6 +239,8 @@ if TYPE_CHECKING:
     from .widgets.demand import DemandAnalyser
     from .widgets.immune_response import ImmuneResponse
     from .widgets.learning import Reflection, SelfCheck
+    from .widgets.measures import MeasureExplorer
+    from .widgets.portfolio import ContractPortfolio
     from .widgets.process_audit import ProcessAudit
     from .widgets.routes import RouteChooser
     from .widgets.self_assessment import CompassSelfAssessment

@@ -30,7 +30,7 @@ LEARNERS = 30
 OFFSETS = {"purpose": 0.2, "relationships": 0.3, "place": 0.0, "power": -0.5,
            "governance": -0.5, "measurement": -0.3, "contracting": -0.2, "workforce": -0.1}
 
-SCHEMA = Schema("compass_cohort.csv", (
+SCHEMA: Schema = Schema("compass_cohort.csv", (
     Column("learner"),
     *(Column(dimension, "number", minimum=1, maximum=5, what="a score from 1 to 5",
              hint="Write each dimension score as a number from 1 to 5, such as 3.25.")

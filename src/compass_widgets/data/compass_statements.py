@@ -41,7 +41,7 @@ DIMENSIONS: tuple[tuple[str, str], ...] = (
 DIMENSION_IDS = tuple(key for key, _ in DIMENSIONS)
 DIMENSION_NAMES = dict(DIMENSIONS)
 
-SCHEMA = Schema("compass_statements.csv", (
+SCHEMA: Schema = Schema("compass_statements.csv", (
     Column("statement_id"),
     Column("dimension", "choice", choices=DIMENSION_IDS, what="one of the course's dimensions",
            hint=f"Use one of: {', '.join(DIMENSION_IDS)}."),

@@ -22,13 +22,24 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..datasets import CONTACTS, Schema
-from . import compass_cohort, compass_statements, contacts, process_steps, situations, vignettes
+from . import (
+    compass_cohort,
+    compass_statements,
+    contacts,
+    contracts,
+    kpi_returns,
+    process_steps,
+    situations,
+    vignettes,
+)
 
 HERE = Path(__file__).parent
 
 #: Each shipped dataset: its schema (which names the file) and the rows to write.
 DATASETS: list[tuple[Schema, Callable[[], list[dict[str, str]]]]] = [
     (CONTACTS, contacts.rows),
+    (contracts.SCHEMA, contracts.rows),
+    (kpi_returns.SCHEMA, kpi_returns.rows),
     (vignettes.SCHEMA, vignettes.rows),
     (process_steps.SCHEMA, process_steps.rows),
     (situations.SCHEMA, situations.rows),

@@ -57,7 +57,7 @@ PROCESS = "Asking the council for help because you are about to become homeless"
 _SCORE_HINT = ("Score each principle as a whole number from 0 (not at all) to 3 (fully), "
                "such as 2.")
 
-SCHEMA = Schema("process_steps.csv", (
+SCHEMA: Schema = Schema("process_steps.csv", (
     Column("step", "number", minimum=1, what="a step number (1 or more)",
            hint="Number the steps 1, 2, 3 and so on, in the order a person meets them."),
     Column("step_name"),

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 SEED = 20250909
 
-SCHEMA = Schema("situations.csv", (
+SCHEMA: Schema = Schema("situations.csv", (
     Column("situation_id"),
     Column("title"),
     Column("neighbourhood"),

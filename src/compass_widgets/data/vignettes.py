@@ -41,7 +41,7 @@ FEATURES = (
 
 _DOMAIN_HINT = "Use clear, complicated, complex or chaotic."
 
-SCHEMA = Schema("vignettes.csv", (
+SCHEMA: Schema = Schema("vignettes.csv", (
     Column("vignette_id"),
     Column("neighbourhood"),
     Column("service"),

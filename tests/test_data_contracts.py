@@ -1,0 +1,217 @@
+"""Tests for compass_widgets.data.contracts: the shipped portfolio and learners' broken files.
+
+Row numbers are spreadsheet row numbers: the header is row 1, the first KPI row 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from compass_widgets.data import contracts
+from compass_widgets.data.contracts import SCHEMA, load_contracts
+from compass_widgets.data.generate import write_csv
+from compass_widgets.datasets import shipped_path
+from compass_widgets.errors import CompassDataError
+from compass_widgets.models.portfolio import PortfolioAnalysis
+
+HEADER = ",".join(SCHEMA.names)
+ROWS = [
+    # row 2 and 3: contract A, two KPIs
+    "A,Care,P,Millbrook,900,30,hours,activity,Hours delivered (%),activity,higher,95,97,"
+    "Back in hospital (%),lower,20,15",
+    "A,Care,P,Millbrook,900,30,hours,activity,Days to start,process,lower,7,5,"
+    "Back in hospital (%),lower,20,15",
+    # row 4: contract B
+    "B,Care,Q,Canal Side,100,4,hours,block,Hours delivered (%),activity,higher,95,90,"
+    "Back in hospital (%),lower,10,15",
+    # row 5: contract C
+    "C,Advice,R,Borough-wide,200,50,enquiries,outcome,Resolved (%),outcome,higher,60,70,"
+    "Problem solved (%),higher,50,48",
+]
+
+
+def _csv(rows: list[str] = ROWS, header: str = HEADER) -> str:
+    return "\n".join([header, *rows]) + "\n"
+
+
+def _with(row: int, column: str, value: str) -> str:
+    """The good file with one cell changed: ``row`` is a spreadsheet row number (2 = first)."""
+    lines = [line.split(",") for line in ROWS]
+    lines[row - 2][SCHEMA.names.index(column)] = value
+    return _csv([",".join(line) for line in lines])
+
+
+@pytest.fixture
+def write(tmp_path):
+    def write(text: str | bytes, name: str = "contracts.csv", encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
+        return path
+    return write
+
+
+def _error(path: Path) -> CompassDataError:
+    with pytest.raises(CompassDataError) as info:
+        load_contracts(path)
+    err = info.value
+    assert err.file == str(path)
+    assert str(err).startswith(str(path))
+    assert err.hint and err.hint in str(err)  # every error says what to do
+    return err
+
+
+# -- the shipped portfolio ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped() -> pd.DataFrame:
+    return load_contracts()
+
+
+def test_shipped_portfolio_loads_with_the_columns_and_types(shipped):
+    assert list(shipped.columns) == list(SCHEMA.names)
+    assert len(shipped) == 95
+    assert shipped["contract_id"].nunique() == 40
+    for column in ("annual_spend", "units_delivered", "kpi_target", "kpi_actual", "outcome_pct",
+                   "outcome_benchmark_pct"):
+        assert shipped[column].dtype == "float64", column
+    assert set(shipped["payment_basis"]) == {"block", "activity", "outcome"}
+    assert set(shipped["kpi_kind"]) == {"activity", "process", "outcome"}
+
+
+def test_shipped_portfolio_is_set_in_ashworth(shipped):
+    assert set(shipped["neighbourhood"]) == {"Hollins Vale", "Millbrook", "Station Fields",
+                                             "Canal Side", "Borough-wide"}
+    assert shipped["lot"].nunique() == 7
+    assert shipped.groupby("contract_id").size().between(2, 4).all()
+
+
+def test_shipped_portfolio_tells_its_story(shipped):
+    analysis = PortfolioAnalysis(shipped)
+    designed = {cid for cid, *_, profile in contracts.CONTRACTS if profile == "green_poor"}
+    assert set(analysis.blind_spots().index) == designed
+    assert len(designed) == 11
+    strengths = {cid for cid, *_, profile in contracts.CONTRACTS if profile == "red_good"}
+    assert strengths <= set(analysis.hidden_strengths().index)
+    assert analysis.total_spend() == 29_763_000
+    assert 0.15 < analysis.blind_spot_spend() / analysis.total_spend() < 0.3
+    kinds = analysis.spend_by("kpi_kind")["share"]
+    assert kinds["outcome"] < 0.1 < kinds["activity"] < kinds["process"]
+
+
+def test_shipped_home_care_costs_sit_around_the_published_minimum_price(shipped):
+    home_care = PortfolioAnalysis(shipped, lot="Home care").contracts()["unit_cost"]
+    assert home_care.between(24.5, 33.5).all()
+    assert (home_care < 32.14).any() and (home_care > 32.14).any()  # Homecare Association
+
+
+def test_regenerating_gives_the_shipped_file_byte_for_byte(tmp_path):
+    path = tmp_path / "contracts.csv"
+    write_csv(path, SCHEMA.names, contracts.rows())
+    assert path.read_bytes() == shipped_path("contracts.csv").read_bytes()
+
+
+def test_same_seed_same_rows_other_seed_other_rows():
+    assert contracts.rows() == contracts.rows(seed=contracts.SEED)
+    assert contracts.rows(seed=1) != contracts.rows()
+
+
+def test_shipped_file_is_unix_utf8_with_the_documented_header():
+    raw = shipped_path("contracts.csv").read_bytes()
+    assert b"\r\n" not in raw
+    assert raw.decode("utf-8").splitlines()[0] == HEADER
+    dictionary = shipped_path("contracts.md").read_text(encoding="utf-8")
+    assert "synthetic" in dictionary
+    for column in SCHEMA.names:
+        assert f"`{column}`" in dictionary, column
+
+
+# -- files that load -------------------------------------------------------------------------
+
+
+def test_good_file_loads(write):
+    frame = load_contracts(write(_csv()))
+    assert frame["contract_id"].tolist() == ["A", "A", "B", "C"]
+    assert frame["annual_spend"].tolist() == [900.0, 900.0, 100.0, 200.0]
+    assert PortfolioAnalysis(frame).blind_spots().index.tolist() == ["A"]
+
+
+def test_utf8_with_byte_order_mark_is_accepted(write):
+    frame = load_contracts(write(b"\xef\xbb\xbf" + _csv().encode("utf-8")))
+    assert list(frame.columns) == list(SCHEMA.names)
+
+
+def test_windows_1252_file_with_a_pound_sign_is_accepted(write):
+    path = write(_with(4, "kpi", "Cost under £5 a visit (%)"), encoding="cp1252")
+    assert b"\xa3" in path.read_bytes()
+    assert load_contracts(path)["kpi"].tolist()[2] == "Cost under £5 a visit (%)"
+
+
+def test_labels_are_case_insensitive_and_extra_columns_kept(write):
+    header = HEADER.replace("payment_basis", "Payment_Basis") + ",notes"
+    rows = [row.replace(",activity,higher,", ",Activity,HIGHER,") + ",x" for row in ROWS]
+    frame = load_contracts(write(_csv(rows, header)))
+    assert frame["kpi_kind"].tolist()[0] == "activity"
+    assert frame["kpi_better"].tolist()[0] == "higher"
+    assert frame["notes"].tolist() == ["x"] * 4
+
+
+# -- files that do not load: what, where, and what to do ---------------------------------------
+
+
+def test_missing_column(write):
+    header = HEADER.replace(",kpi_better", "")
+    rows = [",".join(p for i, p in enumerate(r.split(",")) if i != 10) for r in ROWS]
+    err = _error(write(_csv(rows, header)))
+    assert (err.column, err.row) == ("kpi_better", None)
+    assert "missing column kpi_better" in str(err)
+
+
+@pytest.mark.parametrize(("row", "column", "value", "words"), [
+    (3, "annual_spend", "£900", "'£900' is not an amount in pounds"),
+    (4, "payment_basis", "grant", "'grant' is not a payment basis"),
+    (5, "kpi_kind", "output", "'output' is not a kind of KPI"),
+    (2, "kpi_better", "up", "'up' is not 'higher' or 'lower'"),
+    (4, "outcome_pct", "120", "'120' is not a percentage between 0 and 100"),
+    (5, "kpi_actual", "-3", "'-3' is not a result (0 or more)"),
+])
+def test_bad_value_at_a_known_row(write, row, column, value, words):
+    err = _error(write(_with(row, column, value)))
+    assert (err.column, err.row) == (column, row)
+    assert words in str(err)
+
+
+def test_two_rows_of_one_contract_that_disagree(write):
+    err = _error(write(_with(3, "annual_spend", "950")))
+    assert (err.column, err.row) == ("annual_spend", 3)
+    assert "contract A has '950' here but '900' on row 2" in str(err)
+    assert "Every row of a contract repeats the same contract details" in str(err)
+
+
+def test_the_first_disagreeing_row_is_named_whatever_its_column(write):
+    rows = [*ROWS[:1], ROWS[1].replace("Millbrook", "Canal Side"), *ROWS[2:]]
+    err = _error(write(_csv(rows)))
+    assert (err.column, err.row) == ("neighbourhood", 3)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_utf16_is_refused(write, encoding):
+    err = _error(write(_csv(), encoding=encoding))
+    assert (err.column, err.row) == (None, None)
+    assert "UTF-16" in str(err)
+
+
+@pytest.mark.parametrize("text", [b"", b"\n \n"])
+def test_empty_file(write, text):
+    err = _error(write(text))
+    assert (err.column, err.row) == (None, None)
+    assert "the file is empty" in str(err)
+
+
+def test_header_only(write):
+    err = _error(write(HEADER + "\n"))
+    assert "header but no rows" in str(err)
+    assert "Add at least one contract KPI" in str(err)

@@ -1,0 +1,232 @@
+"""Tests for compass_widgets.data.kpi_returns: the shipped returns and learners' broken files.
+
+Row numbers are spreadsheet row numbers: the header is row 1, the first referral row 2.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from compass_widgets.data import kpi_returns
+from compass_widgets.data.generate import write_csv
+from compass_widgets.data.kpi_returns import SCHEMA, load_kpi_returns
+from compass_widgets.datasets import shipped_path
+from compass_widgets.errors import CompassDataError
+from compass_widgets.models.measures import MeasureAnalysis
+
+HEADER = ",".join(SCHEMA.names)
+ROWS = [
+    "R1,Hollins Vale Trust,2025-26 Q1,low,yes,12,yes",  # row 2
+    "R2,Hollins Vale Trust,2025-26 Q1,high,no,n/a,no",  # row 3
+    "R3,Canal Side Care,2025-26 Q2,medium,yes,27,yes",  # row 4
+    "R4,Canal Side Care,2025-26 Q2,high,no,N/A,yes",  # row 5
+]
+
+
+def _csv(rows: list[str] = ROWS, header: str = HEADER) -> str:
+    return "\n".join([header, *rows]) + "\n"
+
+
+def _with(row: int, column: str, value: str) -> str:
+    """The good file with one cell changed: ``row`` is a spreadsheet row number (2 = first)."""
+    lines = [line.split(",") for line in ROWS]
+    lines[row - 2][SCHEMA.names.index(column)] = value
+    return _csv([",".join(line) for line in lines])
+
+
+@pytest.fixture
+def write(tmp_path):
+    def write(text: str | bytes, name: str = "returns.csv", encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
+        return path
+    return write
+
+
+def _error(path: Path) -> CompassDataError:
+    with pytest.raises(CompassDataError) as info:
+        load_kpi_returns(path)
+    err = info.value
+    assert err.file == str(path)
+    assert str(err).startswith(str(path))
+    assert err.hint and err.hint in str(err)
+    return err
+
+
+# -- the shipped returns -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped() -> pd.DataFrame:
+    return load_kpi_returns()
+
+
+@pytest.fixture(scope="module")
+def shipped_analysis(shipped) -> MeasureAnalysis:
+    return MeasureAnalysis(shipped)
+
+
+def test_shipped_returns_load_with_the_columns_and_types(shipped):
+    assert list(shipped.columns) == list(SCHEMA.names)
+    assert len(shipped) == 3100
+    assert shipped["case_id"].is_unique
+    assert pd.api.types.is_bool_dtype(shipped["accepted"])
+    assert pd.api.types.is_bool_dtype(shipped["improved"])
+    assert shipped["days_to_first"].dtype == "float64"
+    # A first appointment for everyone taken on, and for nobody turned away.
+    assert shipped.loc[shipped["accepted"], "days_to_first"].notna().all()
+    assert shipped.loc[~shipped["accepted"], "days_to_first"].isna().all()
+    assert sorted(shipped["quarter"].unique()) == list(kpi_returns.QUARTERS)
+
+
+def test_each_measure_crowns_a_different_provider(shipped_analysis):
+    firsts = {m: shipped_analysis.ranking(m).index[0] for m in ("target_met", "improved_rate",
+                                                                 "outcomes_per_referral")}
+    assert firsts == {"target_met": "Canal Side Care Ltd",
+                      "improved_rate": "Canal Side Care Ltd",
+                      "outcomes_per_referral": "Ashworth Peer Network"}
+    ranks = shipped_analysis.ranks()
+    assert ranks.loc["Ashworth Peer Network", "target_met"] == 5  # last on the target
+    assert ranks.loc["Canal Side Care Ltd", "outcomes_per_referral"] >= 4
+    assert ranks.loc["Station Fields Support CIC", "outcomes_per_referral"] == 5
+
+
+def test_the_gaming_providers_show_the_signs_and_the_others_do_not(shipped_analysis):
+    table = shipped_analysis.by_provider()
+    assert set(table.index[table["bunching_sign"]]) == {"Canal Side Care Ltd",
+                                                         "Millbrook Wellbeing Partnership"}
+    assert set(table.index[table["creaming_sign"]]) == {"Canal Side Care Ltd",
+                                                         "Station Fields Support CIC"}
+
+
+def test_millbrook_starts_bunching_after_the_first_quarter(shipped_analysis):
+    by_quarter = {q: shipped_analysis.filter(quarter=q).by_provider().loc[
+        "Millbrook Wellbeing Partnership", "bunching_index"] for q in kpi_returns.QUARTERS}
+    assert by_quarter["2025-26 Q1"] < 2 < by_quarter["2025-26 Q2"]
+    assert by_quarter["2025-26 Q4"] > 2
+
+
+def test_the_data_dictionary_tells_the_same_story(shipped_analysis):
+    dictionary = shipped_path("kpi_returns.md").read_text(encoding="utf-8")
+    assert "synthetic" in dictionary and "Lowe and Wilson" in dictionary
+    table = shipped_analysis.by_provider()
+    for provider, row in table.iterrows():
+        line = next(line for line in dictionary.splitlines() if line.startswith(f"| {provider}"))
+        assert f"{row['target_met']:.0%}" in line
+        assert f"{row['bunching_index']:.1f}" in line
+        assert f"{row['creaming_index']:.2f}" in line
+    for column in SCHEMA.names:
+        assert f"`{column}`" in dictionary, column
+
+
+def test_regenerating_gives_the_shipped_file_byte_for_byte(tmp_path):
+    path = tmp_path / "kpi_returns.csv"
+    write_csv(path, SCHEMA.names, kpi_returns.rows())
+    assert path.read_bytes() == shipped_path("kpi_returns.csv").read_bytes()
+
+
+def test_same_seed_same_rows_other_seed_other_rows():
+    assert kpi_returns.rows() == kpi_returns.rows(seed=kpi_returns.SEED)
+    assert kpi_returns.rows(seed=1) != kpi_returns.rows()
+
+
+def test_shipped_file_is_unix_utf8_with_the_documented_header():
+    raw = shipped_path("kpi_returns.csv").read_bytes()
+    assert b"\r\n" not in raw
+    assert raw.decode("utf-8").splitlines()[0] == HEADER
+
+
+# -- files that load -------------------------------------------------------------------------
+
+
+def test_good_file_loads_with_clean_types(write):
+    frame = load_kpi_returns(write(_csv()))
+    assert frame["accepted"].tolist() == [True, False, True, False]
+    assert frame["improved"].tolist() == [True, False, True, True]
+    days = frame["days_to_first"].tolist()
+    assert days[0] == 12.0 and days[2] == 27.0
+    assert math.isnan(days[1]) and math.isnan(days[3])  # "n/a" and "N/A"
+
+
+@pytest.mark.parametrize("written", ["na", "None", "-", " n/a "])
+def test_other_ways_of_writing_not_applicable(write, written):
+    frame = load_kpi_returns(write(_with(3, "days_to_first", written)))
+    assert math.isnan(frame["days_to_first"].tolist()[1])
+
+
+def test_a_turned_away_referral_may_give_its_days(write):
+    # Some services turn people away after a first appointment: the days are kept.
+    frame = load_kpi_returns(write(_with(3, "days_to_first", "9")))
+    assert frame["days_to_first"].tolist()[1] == 9.0
+
+
+def test_utf8_with_byte_order_mark_is_accepted(write):
+    frame = load_kpi_returns(write(b"\xef\xbb\xbf" + _csv().encode("utf-8")))
+    assert list(frame.columns) == list(SCHEMA.names)
+
+
+def test_windows_1252_file_is_accepted(write):
+    path = write(_with(2, "provider", "Café Recovery £"), encoding="cp1252")
+    assert b"\xe9" in path.read_bytes()
+    assert load_kpi_returns(path)["provider"].tolist()[0] == "Café Recovery £"
+
+
+# -- files that do not load: what, where, and what to do ---------------------------------------
+
+
+def test_missing_column(write):
+    header = HEADER.replace(",improved", "")
+    rows = [row.rsplit(",", 1)[0] for row in ROWS]
+    err = _error(write(_csv(rows, header)))
+    assert (err.column, err.row) == ("improved", None)
+    assert "missing column improved" in str(err)
+
+
+@pytest.mark.parametrize(("row", "column", "value", "words"), [
+    (4, "complexity", "very high", "'very high' is not a level of complexity"),
+    (3, "accepted", "pending", "'pending' is not yes or no"),
+    (5, "improved", "a bit", "'a bit' is not yes or no"),
+    (2, "days_to_first", "three weeks", "'three weeks' is not a number of days (0 or more) or n/a"),
+    (4, "days_to_first", "-2", "'-2' is not a number of days"),
+])
+def test_bad_value_at_a_known_row(write, row, column, value, words):
+    err = _error(write(_with(row, column, value)))
+    assert (err.column, err.row) == (column, row)
+    assert words in str(err)
+
+
+def test_an_accepted_referral_needs_its_days(write):
+    err = _error(write(_with(4, "days_to_first", "n/a")))
+    assert (err.column, err.row) == ("days_to_first", 4)
+    assert "accepted, so it needs the days to its first appointment" in str(err)
+    assert "change accepted to no" in str(err)
+
+
+def test_a_blank_days_cell_is_named(write):
+    # The shared loader reports a blank cell before this one can suggest "n/a".
+    err = _error(write(_with(3, "days_to_first", "")))
+    assert (err.column, err.row) == ("days_to_first", 3)
+    assert "a value is missing" in str(err)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_utf16_is_refused(write, encoding):
+    err = _error(write(_csv(), encoding=encoding))
+    assert (err.column, err.row) == (None, None)
+    assert "UTF-16" in str(err)
+
+
+@pytest.mark.parametrize("text", [b"", b"\n\n"])
+def test_empty_file(write, text):
+    err = _error(write(text))
+    assert (err.column, err.row) == (None, None)
+    assert "the file is empty" in str(err)
+
+
+def test_header_only(write):
+    err = _error(write(HEADER + "\n"))
+    assert "Add at least one referral" in str(err)
