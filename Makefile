@@ -24,6 +24,7 @@ install: $(BIN)/python
 
 install-test: $(BIN)/python
 	$(INSTALL) --editable ".[test]"
+	npm ci --prefix deploy --no-audit --no-fund --loglevel=error
 
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browser offline).
 chromium:
@@ -37,7 +38,7 @@ refresh-outputs: install
 	. $(BIN)/activate && python scripts/refresh_outputs.py && python scripts/course_map.py
 
 lint: install-test
-	. $(BIN)/activate && ruff check src tests scripts benchmarks && mypy
+	. $(BIN)/activate && ruff check src tests scripts benchmarks deploy && mypy
 
 benchmarks: install-test
 	. $(BIN)/activate && for b in benchmarks/*.py; do python $$b || exit 1; done
