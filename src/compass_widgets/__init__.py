@@ -93,10 +93,34 @@ _EXPORTS = {
     "summarise_waiting_times": "charts.measures",
     "summarise_acceptance": "charts.measures",
     "MeasureExplorer": "widgets.measures",
+    "load_journeys": "data.journeys",
+    "JourneyAnalysis": "models.journeys",
+    "journey_timeline": "charts.journeys",
+    "journey_timeline_at": "charts.journeys",
+    "journey_layers": "charts.journeys",
+    "journey_organisations": "charts.journeys",
+    "summarise_journey_timeline": "charts.journeys",
+    "summarise_journey_layers": "charts.journeys",
+    "summarise_journey_organisations": "charts.journeys",
+    "JourneyMap": "widgets.journeys",
+    "load_assets": "data.assets",
+    "load_needs": "data.needs",
+    "AssetAnalysis": "models.assets",
+    "asset_counts": "charts.assets",
+    "asset_network": "charts.assets",
+    "needs_profile": "charts.assets",
+    "needs_and_assets": "charts.assets",
+    "summarise_asset_counts": "charts.assets",
+    "summarise_asset_network": "charts.assets",
+    "summarise_needs_profile": "charts.assets",
+    "summarise_needs_and_assets": "charts.assets",
+    "AssetMap": "widgets.assets",
 }
 
 __all__ = [
     "ActionPlan",
+    "AssetAnalysis",
+    "AssetMap",
     "CommissioningAnswers",
     "CompassDataError",
     "CompassSelfAssessment",
@@ -106,6 +130,8 @@ __all__ = [
     "EscalationModel",
     "ImmuneResponse",
     "ImmuneResponseModel",
+    "JourneyAnalysis",
+    "JourneyMap",
     "LearnerStore",
     "MeasureAnalysis",
     "MeasureExplorer",
@@ -122,6 +148,8 @@ __all__ = [
     "TraumaInformedAudit",
     "acceptance_chart",
     "agreement_chart",
+    "asset_counts",
+    "asset_network",
     "audit_heatmap",
     "check_situations",
     "compare_scenarios",
@@ -129,17 +157,26 @@ __all__ = [
     "demand_breakdown",
     "demand_trend",
     "escalation_trend",
+    "journey_layers",
+    "journey_organisations",
+    "journey_timeline",
+    "journey_timeline_at",
     "kpi_outcome_map",
+    "load_assets",
     "load_compass_cohort",
     "load_compass_statements",
     "load_contacts",
     "load_contracts",
+    "load_journeys",
     "load_kpi_returns",
+    "load_needs",
     "load_process_steps",
     "load_saved_self_assessment",
     "load_situations",
     "load_vignettes",
     "measure_ranking",
+    "needs_and_assets",
+    "needs_profile",
     "principle_chart",
     "room_trend",
     "route_comparison",
@@ -152,13 +189,20 @@ __all__ = [
     "stock_trends",
     "summarise_acceptance",
     "summarise_agreement",
+    "summarise_asset_counts",
+    "summarise_asset_network",
     "summarise_audit",
     "summarise_breakdown",
     "summarise_compliance",
     "summarise_escalation_trend",
+    "summarise_journey_layers",
+    "summarise_journey_organisations",
+    "summarise_journey_timeline",
     "summarise_kpi_outcome",
     "summarise_leverage",
     "summarise_matrix",
+    "summarise_needs_and_assets",
+    "summarise_needs_profile",
     "summarise_principles",
     "summarise_ranking",
     "summarise_room",
@@ -174,6 +218,16 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from .charts.assets import (
+        asset_counts,
+        asset_network,
+        needs_and_assets,
+        needs_profile,
+        summarise_asset_counts,
+        summarise_asset_network,
+        summarise_needs_and_assets,
+        summarise_needs_profile,
+    )
     from .charts.cynefin import (
         agreement_chart,
         escalation_trend,
@@ -190,6 +244,15 @@ if TYPE_CHECKING:
         setting_leverage,
         summarise_leverage,
         summarise_room,
+    )
+    from .charts.journeys import (
+        journey_layers,
+        journey_organisations,
+        journey_timeline,
+        journey_timeline_at,
+        summarise_journey_layers,
+        summarise_journey_organisations,
+        summarise_journey_timeline,
     )
     from .charts.measures import (
         acceptance_chart,
@@ -216,18 +279,23 @@ if TYPE_CHECKING:
     from .charts.routes import route_path, summarise_route
     from .charts.self_assessment import self_assessment_chart, summarise_self_assessment
     from .charts.stewardship import spend_trend, stock_trends, summarise_spend, summarise_stocks
+    from .data.assets import load_assets
     from .data.compass_cohort import load_compass_cohort
     from .data.compass_statements import load_compass_statements
     from .data.contracts import load_contracts
+    from .data.journeys import load_journeys
     from .data.kpi_returns import load_kpi_returns
+    from .data.needs import load_needs
     from .data.process_steps import load_process_steps
     from .data.situations import load_situations
     from .data.vignettes import load_vignettes
     from .datasets import load_contacts
     from .errors import CompassDataError
+    from .models.assets import AssetAnalysis
     from .models.cynefin import EscalationModel, SortingExercise
     from .models.demand import DemandAnalysis
     from .models.immune_response import ImmuneResponseModel
+    from .models.journeys import JourneyAnalysis
     from .models.measures import MeasureAnalysis
     from .models.portfolio import PortfolioAnalysis
     from .models.process_audit import TraumaInformedAudit
@@ -235,9 +303,11 @@ if TYPE_CHECKING:
     from .models.self_assessment import ActionPlan, SelfAssessment, load_saved_self_assessment
     from .models.stewardship import StewardshipModel, compare_scenarios
     from .store import LearnerStore
+    from .widgets.assets import AssetMap
     from .widgets.cynefin import SituationSorter
     from .widgets.demand import DemandAnalyser
     from .widgets.immune_response import ImmuneResponse
+    from .widgets.journeys import JourneyMap
     from .widgets.learning import Reflection, SelfCheck
     from .widgets.measures import MeasureExplorer
     from .widgets.portfolio import ContractPortfolio

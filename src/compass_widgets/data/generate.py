@@ -23,11 +23,14 @@ from pathlib import Path
 
 from ..datasets import CONTACTS, Schema
 from . import (
+    assets,
     compass_cohort,
     compass_statements,
     contacts,
     contracts,
+    journeys,
     kpi_returns,
+    needs,
     process_steps,
     situations,
     vignettes,
@@ -40,6 +43,9 @@ DATASETS: list[tuple[Schema, Callable[[], list[dict[str, str]]]]] = [
     (CONTACTS, contacts.rows),
     (contracts.SCHEMA, contracts.rows),
     (kpi_returns.SCHEMA, kpi_returns.rows),
+    (journeys.SCHEMA, journeys.rows),
+    (assets.SCHEMA, assets.rows),
+    (needs.SCHEMA, needs.rows),
     (vignettes.SCHEMA, vignettes.rows),
     (process_steps.SCHEMA, process_steps.rows),
     (situations.SCHEMA, situations.rows),

@@ -1,0 +1,216 @@
+"""Tests for compass_widgets.data.assets: the shipped asset map and learners' broken files.
+
+Row numbers are spreadsheet row numbers: the header is row 1, the first asset row 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from compass_widgets.data import assets
+from compass_widgets.data.assets import ASSET_TYPES, SCHEMA, load_assets, parse_links
+from compass_widgets.data.generate import write_csv
+from compass_widgets.datasets import shipped_path
+from compass_widgets.errors import CompassDataError
+
+HEADER = ",".join(SCHEMA.names)
+ROWS = [
+    "A1,Vale,associations,Lunch club,community,yes,A2;A3",   # row 2
+    "A2,Vale,gifts,Joiner,community,no,none",                # row 3
+    "A3,Vale,institutions,GP practice,institution,no,A1",    # row 4
+    "B1,Brook,places,Park,institution,no,none",              # row 5
+]
+
+
+def _csv(rows: list[str] = ROWS, header: str = HEADER) -> str:
+    return "\n".join([header, *rows]) + "\n"
+
+
+def _with(row: int, column: str, value: str) -> str:
+    lines = [line.split(",") for line in ROWS]
+    lines[row - 2][SCHEMA.names.index(column)] = value
+    return _csv([",".join(line) for line in lines])
+
+
+@pytest.fixture
+def write(tmp_path):
+    def write(text: str | bytes, name: str = "assets.csv", encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
+        return path
+    return write
+
+
+def _error(path: Path) -> CompassDataError:
+    with pytest.raises(CompassDataError) as info:
+        load_assets(path)
+    err = info.value
+    assert err.file == str(path)
+    assert err.hint and err.hint in str(err)
+    return err
+
+
+# -- the shipped file -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped() -> pd.DataFrame:
+    return load_assets()
+
+
+def test_shipped_file_loads_with_clean_types(shipped):
+    assert list(shipped.columns) == list(SCHEMA.names)
+    assert pd.api.types.is_bool_dtype(shipped["connector"])
+    assert shipped["asset_id"].is_unique
+
+
+def test_shipped_map_covers_the_four_neighbourhoods_and_six_types(shipped):
+    assert sorted(shipped["neighbourhood"].unique()) == [
+        "Canal Side", "Hollins Vale", "Millbrook", "Station Fields"]
+    assert set(shipped["asset_type"]) == set(ASSET_TYPES)
+    assert set(shipped["led_by"]) == {"community", "institution"}
+
+
+def test_shipped_map_tells_the_story_of_the_module(shipped):
+    counts = shipped.groupby("neighbourhood").size()
+    # Station Fields, worst on the needs map, is the richest in assets; Canal Side the
+    # thinnest, with no local economy and no culture and stories at all.
+    assert counts.idxmax() == "Station Fields"
+    assert counts.idxmin() == "Canal Side"
+    canal = shipped[shipped["neighbourhood"] == "Canal Side"]
+    assert not set(canal["asset_type"]) & {"economy", "culture"}
+    assert shipped["connector"].sum() >= 10
+
+
+def test_every_link_in_the_shipped_map_is_to_a_known_asset(shipped):
+    known = set(shipped["asset_id"])
+    for asset_id, text in zip(shipped["asset_id"], shipped["links_to"], strict=True):
+        assert set(parse_links(text)) <= known - {asset_id}
+
+
+def test_regenerating_gives_the_shipped_file_byte_for_byte(tmp_path):
+    path = tmp_path / SCHEMA.shipped
+    write_csv(path, SCHEMA.names, assets.rows())
+    assert path.read_bytes() == shipped_path(SCHEMA.shipped).read_bytes()
+
+
+def test_rows_depend_only_on_the_seed():
+    assert assets.rows() == assets.rows(seed=assets.SEED)
+    assert assets.rows(seed=1) != assets.rows()
+
+
+def test_data_dictionary_says_the_data_are_synthetic():
+    text = shipped_path("assets.md").read_text(encoding="utf-8")
+    assert "synthetic" in text.lower()
+    for column in SCHEMA.names:
+        assert f"`{column}`" in text, column
+    assert "McKnight" in text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("A002;A007", ("A002", "A007")),
+    (" A002 ; A007 ", ("A002", "A007")),
+    ("A002, A007 A009", ("A002", "A007", "A009")),
+    ("none", ()),
+    ("None", ()),
+    ("", ()),
+])
+def test_parse_links(text, expected):
+    assert parse_links(text) == expected
+
+
+# -- files that load ------------------------------------------------------------------------
+
+
+def test_good_file_loads(write):
+    frame = load_assets(write(_csv()))
+    assert frame["asset_id"].tolist() == ["A1", "A2", "A3", "B1"]
+    assert frame["connector"].tolist() == [True, False, False, False]
+    assert frame["links_to"].tolist() == ["A2;A3", "none", "A1", "none"]
+
+
+def test_utf8_with_byte_order_mark_is_accepted(write):
+    assert len(load_assets(write(b"\xef\xbb\xbf" + _csv().encode("utf-8")))) == 4
+
+
+def test_windows_1252_file_is_accepted(write):
+    path = write(_with(3, "name", "Café owner"), encoding="cp1252")
+    assert b"\xe9" in path.read_bytes()
+    assert load_assets(path)["name"].tolist()[1] == "Café owner"
+
+
+def test_asset_types_are_case_insensitive(write):
+    assert load_assets(write(_with(3, "asset_type", "Gifts")))["asset_type"].tolist()[1] == "gifts"
+
+
+# -- files that do not load --------------------------------------------------------------------
+
+
+def test_empty_file(write):
+    err = _error(write(b""))
+    assert (err.column, err.row) == (None, None)
+    assert "the file is empty" in str(err)
+
+
+def test_missing_column(write):
+    header = HEADER.replace(",led_by", "")
+    rows = [",".join(r.split(",")[:4] + r.split(",")[5:]) for r in ROWS]
+    err = _error(write(_csv(rows, header)))
+    assert (err.column, err.row) == ("led_by", None)
+
+
+@pytest.mark.parametrize(("row", "column", "value", "message"), [
+    (3, "asset_type", "charity", "'charity' is not one of the six asset types"),
+    (4, "led_by", "council", "'council' is not 'community' or 'institution'"),
+    (5, "connector", "often", "'often' is not yes or no"),
+])
+def test_bad_value_at_a_known_row(write, row, column, value, message):
+    err = _error(write(_with(row, column, value)))
+    assert (err.column, err.row) == (column, row)
+    assert message in str(err)
+
+
+def test_blank_links_say_to_write_none(write):
+    err = _error(write(_with(3, "links_to", "")))
+    assert (err.column, err.row) == ("links_to", 3)
+    assert "a value is missing" in str(err)
+    assert "Write none if the asset links to no other" in str(err)
+
+
+def test_blank_name_is_the_usual_missing_value(write):
+    err = _error(write(_with(4, "name", "")))
+    assert (err.column, err.row) == ("name", 4)
+    assert "Fill in every cell" in str(err)
+
+
+def test_duplicate_id(write):
+    err = _error(write(_with(4, "asset_id", "A1")))
+    assert (err.column, err.row) == ("asset_id", 4)
+    assert "the id A1 is used twice" in str(err)
+
+
+def test_link_to_an_unknown_asset(write):
+    err = _error(write(_with(4, "links_to", "A1;Z9")))
+    assert (err.column, err.row) == ("links_to", 4)
+    assert "'Z9' is not the id of any asset in the file" in str(err)
+    assert "separated by semicolons" in str(err)
+
+
+def test_link_to_itself(write):
+    err = _error(write(_with(3, "links_to", "A2")))
+    assert (err.column, err.row) == ("links_to", 3)
+    assert "A2 links to itself" in str(err)
+
+
+def test_link_to_an_asset_further_down_the_file_is_fine(write):
+    frame = load_assets(write(_with(2, "links_to", "B1")))
+    assert frame["links_to"].tolist()[0] == "B1"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_utf16_file_is_refused(write, encoding):
+    err = _error(write(_csv(), encoding=encoding))
+    assert "UTF-16" in str(err)

@@ -1,0 +1,225 @@
+"""Tests for compass_widgets.data.journeys: the shipped journeys and learners' broken files.
+
+Row numbers are spreadsheet row numbers: the header is row 1, the first event row 2.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from compass_widgets.data import journeys
+from compass_widgets.data.generate import write_csv
+from compass_widgets.data.journeys import EVENT_TYPES, LAYERS, SCHEMA, load_journeys
+from compass_widgets.datasets import shipped_path
+from compass_widgets.errors import CompassDataError
+
+HEADER = ",".join(SCHEMA.names)
+ROWS = [
+    "P1,Ann,Vale,0,Self and family,person,crisis,no,no,0,Falls at home",       # row 2
+    "P1,Ann,Vale,1,GP practice,institution,referral,yes,yes,0,Referred",      # row 3
+    "P1,Ann,Vale,2,Clinic,institution,waiting,no,no,30,Waits",                 # row 4
+    "P2,Bo,Vale,0,Neighbour,community,support,no,no,0,Helped up",              # row 5
+]
+
+
+def _csv(rows: list[str] = ROWS, header: str = HEADER) -> str:
+    return "\n".join([header, *rows]) + "\n"
+
+
+def _with(row: int, column: str, value: str) -> str:
+    """The good file with one cell changed: ``row`` is a spreadsheet row number (2 = first)."""
+    lines = [line.split(",") for line in ROWS]
+    lines[row - 2][SCHEMA.names.index(column)] = value
+    return _csv([",".join(line) for line in lines])
+
+
+@pytest.fixture
+def write(tmp_path):
+    def write(text: str | bytes, name: str = "journeys.csv", encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
+        return path
+    return write
+
+
+def _error(path: Path) -> CompassDataError:
+    with pytest.raises(CompassDataError) as info:
+        load_journeys(path)
+    err = info.value
+    assert err.file == str(path)
+    assert err.hint and err.hint in str(err)  # every error says what to do
+    return err
+
+
+# -- the shipped file -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped() -> pd.DataFrame:
+    return load_journeys()
+
+
+def test_shipped_file_loads_with_clean_types(shipped):
+    assert list(shipped.columns) == list(SCHEMA.names)
+    assert shipped["day"].dtype == "float64"
+    assert shipped["days_waiting"].dtype == "float64"
+    assert pd.api.types.is_bool_dtype(shipped["handoff"])
+    assert pd.api.types.is_bool_dtype(shipped["retold_story"])
+
+
+def test_shipped_file_has_six_people_in_the_four_neighbourhoods(shipped):
+    assert shipped["person_id"].nunique() == 6
+    assert set(shipped["neighbourhood"]) <= {"Hollins Vale", "Millbrook", "Station Fields",
+                                            "Canal Side"}
+    # One persona label per person.
+    assert (shipped.groupby("person_id")["persona"].nunique() == 1).all()
+
+
+def test_shipped_file_uses_every_layer_and_event_type(shipped):
+    assert set(shipped["layer"]) == set(LAYERS)
+    assert set(shipped["event_type"]) == set(EVENT_TYPES)
+
+
+def test_shipped_journeys_stay_within_one_year_and_in_day_order(shipped):
+    assert shipped["day"].min() == 0
+    assert (shipped["day"] + shipped["days_waiting"]).max() <= journeys.LAST_DAY
+    for _, rows in shipped.groupby("person_id"):
+        assert rows["day"].is_monotonic_increasing
+
+
+def test_only_waiting_events_have_days_waiting(shipped):
+    waits = shipped[shipped["days_waiting"] > 0]
+    assert set(waits["event_type"]) == {"waiting"}
+
+
+def test_shipped_pairs_tell_the_story_of_the_module(shipped):
+    # Each referral chain has more hand-offs and retellings than its connected twin,
+    # and no community events; each twin has some. (Invented, to show a pattern.)
+    figures = shipped.groupby("person_id").agg(
+        handoffs=("handoff", "sum"), retold=("retold_story", "sum"),
+        community=("layer", lambda s: (s == "community").sum()))
+    for chain, twin in (("P1", "P2"), ("P3", "P4"), ("P5", "P6")):
+        assert figures.loc[chain, "handoffs"] > figures.loc[twin, "handoffs"]
+        assert figures.loc[chain, "retold"] > figures.loc[twin, "retold"]
+        assert figures.loc[twin, "community"] >= 5
+    assert figures.loc[["P1", "P5"], "community"].sum() == 0
+
+
+def test_regenerating_gives_the_shipped_file_byte_for_byte(tmp_path):
+    path = tmp_path / SCHEMA.shipped
+    write_csv(path, SCHEMA.names, journeys.rows())
+    assert path.read_bytes() == shipped_path(SCHEMA.shipped).read_bytes()
+
+
+def test_rows_depend_only_on_the_seed():
+    assert journeys.rows() == journeys.rows(seed=journeys.SEED)
+    assert journeys.rows(seed=1) != journeys.rows()
+
+
+def test_shipped_file_is_unix_utf8_with_the_documented_header():
+    raw = shipped_path(SCHEMA.shipped).read_bytes()
+    assert b"\r\n" not in raw
+    assert raw.decode("utf-8").splitlines()[0] == HEADER
+
+
+def test_data_dictionary_says_the_data_are_synthetic():
+    text = shipped_path("journeys.md").read_text(encoding="utf-8")
+    assert "synthetic" in text.lower()
+    for column in SCHEMA.names:
+        assert f"`{column}`" in text, column
+    assert "forecast" in text.lower()  # Local Area Coordination's figures are forecasts
+
+
+# -- files that load ------------------------------------------------------------------------
+
+
+def test_good_file_loads(write):
+    frame = load_journeys(write(_csv()))
+    assert frame["person_id"].tolist() == ["P1", "P1", "P1", "P2"]
+    assert frame["handoff"].tolist() == [False, True, False, False]
+    assert frame["days_waiting"].tolist() == [0.0, 0.0, 30.0, 0.0]
+    assert frame["layer"].tolist() == ["person", "institution", "institution", "community"]
+
+
+def test_utf8_with_byte_order_mark_is_accepted(write):
+    frame = load_journeys(write(b"\xef\xbb\xbf" + _csv().encode("utf-8")))
+    assert list(frame.columns) == list(SCHEMA.names)
+
+
+def test_windows_1252_file_is_accepted(write):
+    path = write(_with(3, "what_happened", "Café worker referred"), encoding="cp1252")
+    assert b"\xe9" in path.read_bytes()  # really cp1252, not UTF-8
+    assert load_journeys(path)["what_happened"].tolist()[1] == "Café worker referred"
+
+
+def test_labels_are_case_insensitive(write):
+    frame = load_journeys(write(_with(2, "layer", "Person").replace("referral", "REFERRAL")))
+    assert frame["layer"].tolist()[0] == "person"
+    assert frame["event_type"].tolist()[1] == "referral"
+
+
+def test_values_with_commas_can_be_quoted(write):
+    rows = [*ROWS[:3], 'P2,"Bo, 81",Vale,0,Neighbour,community,support,no,no,0,"Helped, then fed"']
+    frame = load_journeys(write(_csv(rows)))
+    assert frame["persona"].tolist()[3] == "Bo, 81"
+
+
+# -- files that do not load --------------------------------------------------------------------
+
+
+def test_empty_file(write):
+    err = _error(write(b""))
+    assert (err.column, err.row) == (None, None)
+    assert "the file is empty" in str(err)
+
+
+def test_header_only(write):
+    err = _error(write(HEADER + "\n"))
+    assert (err.column, err.row) == (None, None)
+    assert "Add at least one event" in str(err)
+
+
+def test_missing_column(write):
+    header = HEADER.replace(",retold_story", "")
+    rows = [",".join(r.split(",")[:8] + r.split(",")[9:]) for r in ROWS]
+    err = _error(write(_csv(rows, header)))
+    assert (err.column, err.row) == ("retold_story", None)
+    assert "missing column retold_story" in str(err)
+
+
+@pytest.mark.parametrize(("row", "column", "value", "message"), [
+    (3, "layer", "council", "'council' is not a layer"),
+    (4, "event_type", "phone call", "'phone call' is not an event type"),
+    (5, "handoff", "maybe", "'maybe' is not yes or no"),
+    (2, "retold_story", "twice", "'twice' is not yes or no"),
+    (4, "days_waiting", "-3", "'-3' is not a number of days"),
+    (3, "day", "Monday", "'Monday' is not a day number"),
+    (5, "organisation", " ", "a value is missing"),
+])
+def test_bad_value_at_a_known_row(write, row, column, value, message):
+    err = _error(write(_with(row, column, value)))
+    assert (err.column, err.row) == (column, row)
+    assert message in str(err)
+
+
+def test_bad_layer_says_what_each_layer_means(write):
+    err = _error(write(_with(3, "layer", "council")))
+    assert "'person' (the I" in str(err) and "'institution' (the system" in str(err)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_utf16_file_is_refused(write, encoding):
+    err = _error(write(_csv(), encoding=encoding))
+    assert "UTF-16" in str(err)
+    assert "CSV UTF-8" in str(err)
+
+
+def test_shipped_file_read_with_the_csv_module_matches_the_loader(shipped):
+    with shipped_path(SCHEMA.shipped).open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == len(shipped)
+    assert sum(r["handoff"] == "yes" for r in rows) == shipped["handoff"].sum()

@@ -1,0 +1,158 @@
+"""Tests for compass_widgets.data.needs: the shipped needs map and learners' broken files.
+
+Row numbers are spreadsheet row numbers: the header is row 1, the first figure row 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from compass_widgets.data import needs
+from compass_widgets.data.generate import write_csv
+from compass_widgets.data.needs import SCHEMA, load_needs
+from compass_widgets.datasets import shipped_path
+from compass_widgets.errors import CompassDataError
+
+HEADER = ",".join(SCHEMA.names)
+ROWS = [
+    "Vale,Older people living alone,40",     # row 2
+    "Vale,Households in fuel poverty,10.5",  # row 3
+    "Brook,Older people living alone,20",    # row 4
+    "Brook,Households in fuel poverty,30",   # row 5
+]
+
+
+def _csv(rows: list[str] = ROWS, header: str = HEADER) -> str:
+    return "\n".join([header, *rows]) + "\n"
+
+
+def _with(row: int, column: str, value: str) -> str:
+    lines = [line.split(",") for line in ROWS]
+    lines[row - 2][SCHEMA.names.index(column)] = value
+    return _csv([",".join(line) for line in lines])
+
+
+@pytest.fixture
+def write(tmp_path):
+    def write(text: str | bytes, name: str = "needs.csv", encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
+        return path
+    return write
+
+
+def _error(path: Path) -> CompassDataError:
+    with pytest.raises(CompassDataError) as info:
+        load_needs(path)
+    err = info.value
+    assert err.file == str(path)
+    assert err.hint and err.hint in str(err)
+    return err
+
+
+# -- the shipped file -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped() -> pd.DataFrame:
+    return load_needs()
+
+
+def test_shipped_file_has_four_indicators_for_each_neighbourhood(shipped):
+    assert list(shipped.columns) == list(SCHEMA.names)
+    assert shipped["percent"].dtype == "float64"
+    table = shipped.pivot(index="neighbourhood", columns="indicator", values="percent")
+    assert table.shape == (4, 4)
+    assert table.notna().all().all()
+    assert ((table > 0) & (table < 100)).all().all()
+
+
+def test_station_fields_looks_worst_and_millbrook_best(shipped):
+    table = shipped.pivot(index="neighbourhood", columns="indicator", values="percent")
+    relative = (table / table.mean()).mean(axis=1)
+    assert relative.idxmax() == "Station Fields"
+    assert relative.idxmin() == "Millbrook"
+    # Millbrook has the lowest figure on every indicator.
+    assert (table.idxmin() == "Millbrook").all()
+
+
+def test_jitter_never_changes_a_ranking():
+    # Each figure moves by at most JITTER, so two central figures closer than twice
+    # the jitter could swap places: none are.
+    for figures in needs.NEEDS.values():
+        ordered = sorted(figures)
+        assert all(b - a > 2 * needs.JITTER for a, b in zip(ordered, ordered[1:], strict=False))
+
+
+def test_regenerating_gives_the_shipped_file_byte_for_byte(tmp_path):
+    path = tmp_path / SCHEMA.shipped
+    write_csv(path, SCHEMA.names, needs.rows())
+    assert path.read_bytes() == shipped_path(SCHEMA.shipped).read_bytes()
+
+
+def test_rows_depend_only_on_the_seed():
+    assert needs.rows() == needs.rows(seed=needs.SEED)
+    assert needs.rows(seed=1) != needs.rows()
+
+
+def test_data_dictionary_says_the_data_are_synthetic_and_names_its_sources():
+    text = shipped_path("needs.md").read_text(encoding="utf-8")
+    assert "synthetic" in text.lower()
+    for column in SCHEMA.names:
+        assert f"`{column}`" in text, column
+    assert text.count("https://") >= 4  # a public figure for each indicator's scale
+
+
+# -- files that load ------------------------------------------------------------------------
+
+
+def test_good_file_loads(write):
+    frame = load_needs(write(_csv()))
+    assert frame["percent"].tolist() == [40.0, 10.5, 20.0, 30.0]
+
+
+def test_utf8_with_byte_order_mark_is_accepted(write):
+    assert len(load_needs(write(b"\xef\xbb\xbf" + _csv().encode("utf-8")))) == 4
+
+
+def test_windows_1252_file_is_accepted(write):
+    path = write(_with(2, "neighbourhood", "Vale Café quarter"), encoding="cp1252")
+    assert b"\xe9" in path.read_bytes()
+    assert load_needs(path)["neighbourhood"].tolist()[0] == "Vale Café quarter"
+
+
+# -- files that do not load --------------------------------------------------------------------
+
+
+def test_empty_file(write):
+    err = _error(write(b""))
+    assert (err.column, err.row) == (None, None)
+    assert "the file is empty" in str(err)
+
+
+def test_missing_column(write):
+    err = _error(write(_csv(header="neighbourhood,indicator,value")))
+    assert (err.column, err.row) == ("percent", None)
+
+
+@pytest.mark.parametrize(("value", "row"), [("14%", 3), ("120", 4), ("-1", 5), ("high", 2)])
+def test_bad_percentage_at_a_known_row(write, value, row):
+    err = _error(write(_with(row, "percent", value)))
+    assert (err.column, err.row) == ("percent", row)
+    assert f"'{value}' is not a percentage from 0 to 100" in str(err)
+    assert "without a % sign" in str(err)
+
+
+def test_same_indicator_twice_for_a_neighbourhood(write):
+    err = _error(write(_with(4, "neighbourhood", "Vale")))
+    assert (err.column, err.row) == ("indicator", 4)
+    assert "Vale has 'Older people living alone' twice" in str(err)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_utf16_file_is_refused(write, encoding):
+    err = _error(write(_csv(), encoding=encoding))
+    assert "UTF-16" in str(err)
