@@ -1,19 +1,11 @@
-"""Shared test set-up.
-
-Every test run, and every notebook kernel that nbval starts from it, saves learner
-answers into a fresh temporary store, never the developer's own ``~/.compass``.
-"""
+"""Fixtures shared by the tests. (The temporary learner store is set up in the root conftest.py.)"""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
-
-os.environ["COMPASS_HOME"] = tempfile.mkdtemp(prefix="compass-test-home-")
 
 ROOT = Path(__file__).resolve().parents[1]
 
