@@ -325,3 +325,13 @@ def test_only_the_newest_charts_are_remembered(tool, monkeypatch):
         tool.neighbourhood_control.value = place
     assert len(tool._specs) == 3
     assert tool.counts_chart.spec == asset_counts(tool.analysis).to_dict(validate=False)
+
+
+def test_repr_speaks_of_one_asset_and_one_connector_in_the_singular(tool):
+    for kind, control in tool.type_controls.items():
+        control.value = kind == "associations"  # Vale: the lunch club (a connector), the walkers
+    assert repr(tool).endswith(": 2 assets, 1 connector")
+    tool.neighbourhood_control.value = "Brook"
+    tool.type_controls["associations"].value = False
+    tool.type_controls["places"].value = True  # Brook: the park alone
+    assert repr(tool).endswith(": 1 asset, 0 connectors")

@@ -163,8 +163,10 @@ class AssetMap(w.VBox):
     def __repr__(self) -> str:
         a = self.analysis
         shown = int(a.by_type()["assets"].sum())
+        connectors = len(a.connectors())
         return (f"AssetMap({a.neighbourhood!r}, {len(a.types)} of {len(ASSET_TYPES)} asset "
-                f"types, {self.view} map): {shown} assets, {len(a.connectors())} connectors")
+                f"types, {self.view} map): {shown} asset{'' if shown == 1 else 's'}, "
+                f"{connectors} connector{'' if connectors == 1 else 's'}")
 
     # -- the learner's choices, saved and restored ------------------------------------
     @property
