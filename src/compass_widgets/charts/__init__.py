@@ -14,12 +14,35 @@ draws a chart three ways at once, and each front end shows the best it can:
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 import altair as alt
+from altair.utils.schemapi import debug_mode
 
 #: How charts are embedded: SVG (readable by screen readers) and no export menu.
 EMBED_OPTIONS = {"renderer": "svg", "actions": False}
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def quick(build: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Build a chart without altair checking each part against the schema as it is made.
+
+    Those checks take about half of a builder's time, and a widget redraws on every
+    change; the finished specs are validated against the Vega-Lite schema by the
+    test suite (``chart.to_dict()``), so nothing goes unchecked.
+    """
+
+    @functools.wraps(build)
+    def build_quickly(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with debug_mode(False):
+            return build(*args, **kwargs)
+
+    return build_quickly
 
 
 def chart_text(spec: dict[str, Any]) -> str:

@@ -15,6 +15,7 @@ import altair as alt
 import pandas as pd
 
 from ..models.demand import ALL, DemandAnalysis
+from . import quick
 
 WIDTH = 420
 
@@ -71,6 +72,7 @@ def summarise_trend(analysis: DemandAnalysis) -> str:
     )
 
 
+@quick
 def demand_trend(analysis: DemandAnalysis) -> alt.LayerChart:
     """Line chart of the failure-demand share per month, with the year's average as a rule.
 
@@ -149,6 +151,7 @@ def _table(analysis: DemandAnalysis, by: str) -> pd.DataFrame:
     raise ValueError(f"by must be 'service' or 'channel', not {by!r}")
 
 
+@quick
 def demand_breakdown(analysis: DemandAnalysis, by: str = "service") -> alt.LayerChart:
     """Horizontal bars of the failure-demand share per service (or channel), labelled in text.
 

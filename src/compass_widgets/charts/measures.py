@@ -11,40 +11,20 @@ is a labelled line, and the bands either side of it are named in text.
 
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Callable
-from typing import ParamSpec, TypeVar, cast
+from typing import cast
 
 import altair as alt
 import pandas as pd
-from altair.utils.schemapi import debug_mode
 
 from ..models.measures import ALL, BUNCHING_SIGN, CREAMING_SIGN, MEASURES, MeasureAnalysis
+from . import quick
 
 WIDTH = 420
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
 
 #: Fill of the waiting-time bars by band: the bands are also named in text on the chart.
 BAND_COLOURS = {"inside": "#D55E00", "outside": "#0072B2", "flank": "#9e9e9e",
                 "other": "#cfcfcf"}
-
-
-def _quick(build: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Build a chart without altair checking each part against the schema as it is made.
-
-    Those checks take half of a builder's time, and a widget redraws on every click;
-    the finished specs are validated against the Vega-Lite schema by the test suite
-    (``chart.to_dict()``), so nothing goes unchecked.
-    """
-
-    @functools.wraps(build)
-    def build_quickly(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with debug_mode(False):
-            return build(*args, **kwargs)
-
-    return build_quickly
 
 
 def _values(records: list[dict[str, object]]) -> dict[str, list[dict[str, object]]]:
@@ -121,7 +101,7 @@ def summarise_ranking(analysis: MeasureAnalysis, measure: str = "target_met") ->
     return text
 
 
-@_quick
+@quick
 def measure_ranking(analysis: MeasureAnalysis, measure: str = "target_met") -> alt.LayerChart:
     """Horizontal bars of each provider's value under one measure, best first, labelled.
 
@@ -200,7 +180,7 @@ def summarise_waiting_times(analysis: MeasureAnalysis, provider: str) -> str:
     return f"{text}, no sign of bunching."
 
 
-@_quick
+@quick
 def waiting_times(analysis: MeasureAnalysis, provider: str) -> alt.LayerChart:
     """Bars of first appointments per day of waiting, with the threshold drawn and labelled.
 
@@ -309,7 +289,7 @@ def summarise_acceptance(analysis: MeasureAnalysis, provider: str) -> str:
     return f"{text}, no sign of creaming."
 
 
-@_quick
+@quick
 def acceptance_chart(analysis: MeasureAnalysis, provider: str) -> alt.LayerChart:
     """Bars of one provider's acceptance rate by complexity, with every provider's as ticks.
 

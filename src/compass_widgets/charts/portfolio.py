@@ -11,21 +11,17 @@ outcome map differ in shape as well as colour.
 
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar, cast
+from typing import Any, cast
 
 import altair as alt
 import pandas as pd
-from altair.utils.schemapi import debug_mode
 
 from ..models.portfolio import ALL, SPLITS, PortfolioAnalysis
+from . import quick
 
 WIDTH = 420
 MAP_HEIGHT = 300
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
 
 #: Groups of contracts on the KPI and outcome map: key -> (legend label, shape, colour).
 #: Colours from the Okabe-Ito palette, which people with colour-blindness can tell apart.
@@ -35,22 +31,6 @@ GROUPS = {
     "hidden_strength": ("KPI missed, outcome better", "diamond", "#0072B2"),
     "red": ("KPI missed, outcome not better", "square", "#7f7f7f"),
 }
-
-
-def _quick(build: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Build a chart without altair checking each part against the schema as it is made.
-
-    Those checks take half of a builder's time, and a widget redraws on every click;
-    the finished specs are validated against the Vega-Lite schema by the test suite
-    (``chart.to_dict()``), so nothing goes unchecked.
-    """
-
-    @functools.wraps(build)
-    def build_quickly(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with debug_mode(False):
-            return build(*args, **kwargs)
-
-    return build_quickly
 
 
 def scope_text(analysis: PortfolioAnalysis) -> str:
@@ -156,7 +136,7 @@ def _phrase(split: str, key: str, short: bool = False) -> str:
             "outcome": "by KPIs of outcomes for people"}[key]
 
 
-@_quick
+@quick
 def spend_split(analysis: PortfolioAnalysis, split: str = "payment_basis") -> alt.LayerChart:
     """Horizontal bars of the share of spend by how it is paid (or what its KPIs measure).
 
@@ -234,7 +214,7 @@ def summarise_kpi_outcome(analysis: PortfolioAnalysis) -> str:
     )
 
 
-@_quick
+@quick
 def kpi_outcome_map(analysis: PortfolioAnalysis) -> alt.LayerChart:
     """Each contract placed by the share of its KPIs met and how its outcome compares.
 
@@ -374,7 +354,7 @@ def summarise_compliance(analysis: PortfolioAnalysis, by: str = "lot") -> str:
             f"{with_spots} of the {len(table)} {plural}.")
 
 
-@_quick
+@quick
 def compliance_chart(analysis: PortfolioAnalysis, by: str = "lot") -> alt.LayerChart:
     """Horizontal bars of the share of KPIs met per lot (or provider), labelled in text.
 

@@ -79,9 +79,10 @@ class DemandAnalysis:
             if kind not in DEMAND_TYPES:
                 raise ValueError(f"reason {reason!r}: demand type must be 'value' or 'failure', "
                                  f"not {kind!r}")
-        for name, options in (("service", self.services), ("channel", self.channels)):
+        for name in ("service", "channel"):
             value = getattr(self, name)
-            if value != ALL and value not in options:
+            if value != ALL and not (self.contacts[name] == value).any():
+                options = self.services if name == "service" else self.channels
                 raise ValueError(f"{name} {value!r} is not in the data; choose one of "
                                  f"{', '.join([ALL, *options])}")
         object.__setattr__(self, "reclassified", MappingProxyType(dict(self.reclassified)))
