@@ -432,3 +432,21 @@ def test_headline_names_the_period_of_a_short_log(tiny_contacts):
     # tiny_contacts runs from 3 April to 21 May 2025: 49 days, about 2 months.
     analyser = DemandAnalyser(tiny_contacts)
     assert "in 2 months at £0.50 a minute" in analyser.headline.value
+
+
+def test_a_tool_made_before_any_chart_is_shown_still_draws_offline():
+    # In a fresh kernel, a tool may be the first thing to draw a chart (module 00 does
+    # this); its chart views must not fall back to loading JavaScript from a CDN.
+    import subprocess
+    import sys
+
+    code = (
+        "import altair as alt\n"
+        "from compass_widgets import CompassSelfAssessment\n"
+        "assert not alt.JupyterChart._is_offline\n"
+        "CompassSelfAssessment(quick=True)\n"
+        "print(alt.JupyterChart._is_offline, 'esm.sh' in alt.JupyterChart._esm)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.split() == ["True", "False"]

@@ -100,7 +100,7 @@ def test_module00_runs_without_error_output(module00):
     errors = module00.errors()
     assert not errors, "error output:\n\n" + "\n\n".join(map(str, errors))
     prompts = [cell["prompt"] for cell in module00.cells() if cell["code"]]
-    assert prompts == ["[1]:", "[2]:", "[3]:", "[4]:"]
+    assert prompts == ["[1]:", "[2]:", "[3]:", "[4]:", "[5]:"]
     print(f"Run All took {module00.run_seconds:.1f} s")
 
 
@@ -177,7 +177,7 @@ def test_reflection_is_saved_and_shown_again_after_restart(module00, reflection,
 
     # A new kernel (the prompts count from 1 again) drew new widgets from the store.
     prompts = [cell["prompt"] for cell in module00.cells() if cell["code"]]
-    assert prompts == ["[1]:", "[2]:", "[3]:", "[4]:"], "the kernel was not restarted"
+    assert prompts == ["[1]:", "[2]:", "[3]:", "[4]:", "[5]:"], "the kernel was not restarted"
     assert textarea.count() == 1
     expect(textarea).to_have_value(REFLECTION)
     expect(status).to_contain_text("Your saved reflection (saved ")

@@ -17,7 +17,14 @@ from ..charts import EMBED_OPTIONS
 
 
 def chart_view(chart: alt.TopLevelSpec) -> alt.JupyterChart:
-    """Return a live view of ``chart`` that draws offline, as SVG."""
+    """Return a live view of ``chart`` that draws offline, as SVG.
+
+    The view's JavaScript must come from vl-convert, not a CDN, even when no chart
+    has been displayed yet in this kernel (displaying one is what switches altair's
+    renderer to offline); so switch JupyterChart to offline here. After the first
+    call this costs nothing.
+    """
+    alt.JupyterChart.enable_offline()
     return alt.JupyterChart(chart, embed_options=EMBED_OPTIONS)
 
 
