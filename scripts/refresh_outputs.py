@@ -62,6 +62,7 @@ def main() -> None:
     paths = args.notebooks or [
         *sorted((ROOT / "course").glob("[0-9][0-9]-*.ipynb")),
         *sorted((ROOT / "workbook" / "source").glob("*/*.ipynb")),
+        *sorted((ROOT / "workbook" / "tutor").glob("*.ipynb")),
     ]
     for path in paths:
         size = refresh(path)

@@ -115,6 +115,17 @@ _EXPORTS = {
     "summarise_needs_profile": "charts.assets",
     "summarise_needs_and_assets": "charts.assets",
     "AssetMap": "widgets.assets",
+    "load_cohort_grades": "models.cohort",
+    "scores_by_assignment": "models.cohort",
+    "scores_by_objective": "models.cohort",
+    "students_behind": "models.cohort",
+    "most_missed": "models.cohort",
+    "assignment_scores": "charts.cohort",
+    "objective_scores": "charts.cohort",
+    "most_missed_questions": "charts.cohort",
+    "summarise_assignment_scores": "charts.cohort",
+    "summarise_objectives": "charts.cohort",
+    "summarise_most_missed": "charts.cohort",
 }
 
 __all__ = [
@@ -150,6 +161,7 @@ __all__ = [
     "agreement_chart",
     "asset_counts",
     "asset_network",
+    "assignment_scores",
     "audit_heatmap",
     "check_situations",
     "compare_scenarios",
@@ -163,6 +175,7 @@ __all__ = [
     "journey_timeline_at",
     "kpi_outcome_map",
     "load_assets",
+    "load_cohort_grades",
     "load_compass_cohort",
     "load_compass_statements",
     "load_contacts",
@@ -175,22 +188,29 @@ __all__ = [
     "load_situations",
     "load_vignettes",
     "measure_ranking",
+    "most_missed",
+    "most_missed_questions",
     "needs_and_assets",
     "needs_profile",
+    "objective_scores",
     "principle_chart",
     "room_trend",
     "route_comparison",
     "route_path",
+    "scores_by_assignment",
+    "scores_by_objective",
     "self_assessment_chart",
     "setting_leverage",
     "sorting_matrix",
     "spend_split",
     "spend_trend",
     "stock_trends",
+    "students_behind",
     "summarise_acceptance",
     "summarise_agreement",
     "summarise_asset_counts",
     "summarise_asset_network",
+    "summarise_assignment_scores",
     "summarise_audit",
     "summarise_breakdown",
     "summarise_compliance",
@@ -201,8 +221,10 @@ __all__ = [
     "summarise_kpi_outcome",
     "summarise_leverage",
     "summarise_matrix",
+    "summarise_most_missed",
     "summarise_needs_and_assets",
     "summarise_needs_profile",
+    "summarise_objectives",
     "summarise_principles",
     "summarise_ranking",
     "summarise_room",
@@ -227,6 +249,14 @@ if TYPE_CHECKING:
         summarise_asset_network,
         summarise_needs_and_assets,
         summarise_needs_profile,
+    )
+    from .charts.cohort import (
+        assignment_scores,
+        most_missed_questions,
+        objective_scores,
+        summarise_assignment_scores,
+        summarise_most_missed,
+        summarise_objectives,
     )
     from .charts.cynefin import (
         agreement_chart,
@@ -292,6 +322,13 @@ if TYPE_CHECKING:
     from .datasets import load_contacts
     from .errors import CompassDataError
     from .models.assets import AssetAnalysis
+    from .models.cohort import (
+        load_cohort_grades,
+        most_missed,
+        scores_by_assignment,
+        scores_by_objective,
+        students_behind,
+    )
     from .models.cynefin import EscalationModel, SortingExercise
     from .models.demand import DemandAnalysis
     from .models.immune_response import ImmuneResponseModel
