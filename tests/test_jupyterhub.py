@@ -270,10 +270,15 @@ class Cohort:
         return found
 
     def processes(self) -> list[psutil.Process]:
-        """Every process running as one of the cohort's accounts."""
+        """Every process running as one of the cohort's accounts.
+
+        A zombie has already ended (only its exit status waits for its parent to
+        collect it, which on a loaded machine can take a moment), so it does not count.
+        """
         uids = self.uids()
-        return [p for p in psutil.process_iter(["uids", "cmdline"])
-                if p.info["uids"] and p.info["uids"].real in uids]
+        return [p for p in psutil.process_iter(["uids", "cmdline", "status"])
+                if p.info["uids"] and p.info["uids"].real in uids
+                and p.info["status"] != psutil.STATUS_ZOMBIE]
 
     def stop_hub(self) -> None:
         """Stop the hub as systemd would (SIGTERM); it stops servers and the proxy."""
