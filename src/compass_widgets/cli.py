@@ -1,6 +1,8 @@
 """The ``compass`` command line.
 
 ``compass lab`` opens the course in JupyterLab, set up for offline use.
+``compass grade`` autogrades a cohort's nbgrader submissions in parallel, makes their
+feedback and can export the grades (see :mod:`compass_widgets.cohort`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 LAB_SETTINGS = Path(__file__).resolve().parent / "lab"
 
@@ -63,6 +66,55 @@ def _lab(args: argparse.Namespace) -> int:
     return subprocess.call(lab_command(course, args.port, not args.no_browser))
 
 
+def workbook_dir() -> Path:
+    """Return the nbgrader course folder: ``.`` if it has nbgrader_config.py, else ./workbook."""
+    here = Path.cwd()
+    if (here / "nbgrader_config.py").is_file():
+        return here
+    return here / "workbook"
+
+
+def _number(kind: type[int] | type[float], zero_ok: bool = False) -> Any:
+    """Return an argparse type that reads a number more than 0 (or at least 0)."""
+
+    def parse(text: str) -> int | float:
+        value = kind(text)
+        if value < 0 or (value == 0 and not zero_ok):
+            raise argparse.ArgumentTypeError(
+                f"must be {'0 or more' if zero_ok else 'more than 0'}, not {text}")
+        return value
+
+    parse.__name__ = kind.__name__  # argparse names the type in its error messages
+    return parse
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from compass_widgets.cohort import CohortError, grade_cohort
+
+    course = Path(args.course) if args.course else workbook_dir()
+    if not course.is_dir():
+        print(f"compass: no course folder at {course}. Run this in the nbgrader course "
+              "folder, or give --course PATH.", file=sys.stderr)
+        return 2
+    try:
+        report = grade_cohort(
+            args.assignment, course,
+            jobs=args.jobs, time_limit=args.timeout, cell_timeout=args.cell_timeout,
+            memory_mb=args.memory_mb or None, force=args.force,
+            feedback=not args.no_feedback, release_feedback=args.release_feedback,
+            export=Path(args.export) if args.export else None,
+        )
+    except CohortError as error:
+        print(f"compass: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ncompass: grading stopped. Submissions already graded keep their scores; "
+              "run the same command again to grade the rest.", file=sys.stderr)
+        return 130
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser for ``compass``."""
     parser = argparse.ArgumentParser(
@@ -78,6 +130,40 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--port", type=int, help="port to serve on (default: JupyterLab's choice)")
     lab.add_argument("--no-browser", action="store_true", help="do not open a web browser")
     lab.set_defaults(run=_lab)
+
+    grade = sub.add_parser(
+        "grade", help="autograde a cohort's submissions in parallel, with feedback",
+        description="Autograde every submission in submitted/*/ASSIGNMENT/ with nbgrader, "
+        "several at once, then make each learner's feedback. The gradebook ends up as "
+        "`nbgrader autograde` would leave it. A submission that loops, crashes its kernel "
+        "or uses too much memory is stopped and scored (checks that did not run score 0), "
+        "with a reason, and the rest of the cohort is graded.",
+    )
+    grade.add_argument("assignment", metavar="ASSIGNMENT", help="the assignment to grade")
+    grade.add_argument("--course", metavar="DIR",
+                       help="nbgrader course folder (default: this folder if it has "
+                       "nbgrader_config.py, else ./workbook)")
+    grade.add_argument("--jobs", type=_number(int), metavar="N",
+                       help=f"submissions to grade at once (default: one for each core, "
+                       f"{os.cpu_count()} here)")
+    grade.add_argument("--timeout", type=_number(float), default=600.0, metavar="SECONDS",
+                       help="time limit for each submission, start to finish (default: 600)")
+    grade.add_argument("--cell-timeout", type=_number(float), metavar="SECONDS",
+                       help="time limit for each cell (default: the course's "
+                       "ExecutePreprocessor.timeout)")
+    grade.add_argument("--memory-mb", type=_number(int, zero_ok=True), default=4096, metavar="MB",
+                       help="memory (address space) limit for each learner's kernel, in MB; "
+                       "0 for none (default: 4096)")
+    grade.add_argument("--force", action="store_true",
+                       help="grade again submissions that are already graded")
+    grade.add_argument("--no-feedback", action="store_true",
+                       help="do not make feedback (nbgrader generate_feedback)")
+    grade.add_argument("--release-feedback", action="store_true",
+                       help="release the feedback to learners through the exchange")
+    grade.add_argument("--export", metavar="FILE",
+                       help="write the assignment's grades to this CSV file: nbgrader "
+                       "export's columns, then a score for each part")
+    grade.set_defaults(run=_grade)
     return parser
 
 
