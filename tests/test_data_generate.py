@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 
-from compass_widgets.data import contacts, generate
-from compass_widgets.datasets import CONTACT_COLUMNS, shipped_path
+from compass_widgets.data import generate
+from compass_widgets.datasets import shipped_path
 
 
 def test_regenerating_gives_every_shipped_file_byte_for_byte(tmp_path):
@@ -15,11 +15,6 @@ def test_regenerating_gives_every_shipped_file_byte_for_byte(tmp_path):
     assert sorted(p.name for p in written) == shipped  # one generator writes every dataset
     for path in written:
         assert path.read_bytes() == shipped_path(path.name).read_bytes(), path.name
-
-
-def test_same_seed_same_rows_and_other_seed_other_rows():
-    assert contacts.rows(n=50) == contacts.rows(n=50)
-    assert contacts.rows(n=50, seed=1) != contacts.rows(n=50)
 
 
 def _repairs_share(before: bool) -> float:
@@ -36,7 +31,3 @@ def test_housing_repairs_failure_share_falls_after_the_october_redesign():
     assert before - after >= 0.10, (before, after)
 
 
-def test_shipped_file_is_unix_utf8_with_the_documented_header():
-    raw = shipped_path("contacts.csv").read_bytes()
-    assert b"\r\n" not in raw
-    assert raw.decode("utf-8").splitlines()[0] == ",".join(CONTACT_COLUMNS)
