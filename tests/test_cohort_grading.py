@@ -420,6 +420,16 @@ def test_crashed_kernel_notebook_says_which_cells_did_not_run(compass_course: Pa
 
 
 @pytest.mark.slow
+def test_crashed_kernel_feedback_says_so_plainly(compass_course: Path) -> None:
+    text = html_text(compass_course / "feedback" / "crasher" / ASSIGNMENT / f"{ASSIGNMENT}.html")
+    assert "The kernel stopped while running this cell: it exited with code 1." in text
+    assert "This cell did not run: the kernel stopped in an earlier cell." in text
+    assert "Checks that do not run score 0." in text
+    assert "stopped with an error (CellNotRun)" not in text
+    assert "stopped with an error (DeadKernelError)" not in text
+
+
+@pytest.mark.slow
 def test_memory_hog_is_limited_and_scored(compass_state: dict[str, Any],
                                           nbgrader_state: dict[str, Any], summary: str) -> None:
     assert auto_scores(compass_state, "hog") == dict(AUTO, correct_failure_cost=0.0)

@@ -88,7 +88,6 @@ NBGRADER_EXPORT_COLUMNS = (
     "assignment", "duedate", "timestamp", "student_id", "last_name", "first_name",
     "email", "raw_score", "late_submission_penalty", "score", "max_score",
 )
-_NOT_RUN = "CellNotRun"
 _READY = "ready"  # what a worker says once it has loaded the course's configuration
 _PR_SET_PDEATHSIG = 1
 # nbgrader's OverwriteCells logs this (with four arguments) for each cell it puts back.
@@ -216,7 +215,7 @@ def mark_not_run(cell: NotebookNode, reason: str) -> None:
     """
     if cell.get("cell_type") != "code":
         return
-    cell.outputs = [_error_output(_NOT_RUN, f"This cell did not run: {reason}")]
+    cell.outputs = [_error_output("CellNotRun", f"This cell did not run: {reason}")]
     cell.execution_count = None
 
 

@@ -41,6 +41,9 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # IPython 8+ names the frame of a notebook cell "Cell In[<execution count>], line <n>".
 _CELL_FRAME = re.compile(r"Cell In\[(\d+)\], line (\d+)")
 _MAX_DETAIL = 200
+#: The errors ``compass grade`` writes into a cell itself, with a message in plain words:
+#: the kernel stopped in this cell, or the cell did not run because it stopped earlier.
+GRADER_ERRORS = frozenset({"DeadKernelError", "CellNotRun"})
 _SECRET = (
     "The hidden checks are not shown, so that they stay a fair test for everyone; "
     "your tutor can tell you more."
@@ -136,6 +139,14 @@ def describe_hidden_result(cell: NotebookNode, hidden_start: int) -> str:
             return (
                 f"Hidden checks: {out_of}. The checks did not finish in the time allowed, so "
                 "they could not pass. Look for a loop that never ends in your answer above."
+            )
+        if ename in GRADER_ERRORS:
+            # The grader's own words about the kernel, never a test's: safe to show.
+            evalue = str(error.get("evalue", "")).strip()
+            return (
+                f"Hidden checks: {out_of}. {evalue} Checks that do not run score 0. Run your "
+                "notebook from top to bottom (Kernel > Restart Kernel and Run All Cells) to "
+                "find the cell that stops it, then submit again."
             )
         line = _error_line(error, cell.get("execution_count"))
         if line is not None and line < hidden_start:
