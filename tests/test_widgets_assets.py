@@ -319,11 +319,11 @@ def test_shipped_maps_tell_the_story_of_the_module():
     assert "Gaps: associations, local economy, culture and stories." in tool.headline.value
 
 
-def test_only_the_newest_charts_are_remembered(tool, monkeypatch):
-    monkeypatch.setattr("compass_widgets.widgets.assets.REMEMBER", 3)
+def test_only_the_newest_charts_are_remembered(tool):
+    tool._charts.keep = 3
     for place in ("Brook", "Dale", "Vale", "Brook"):
         tool.neighbourhood_control.value = place
-    assert len(tool._specs) == 3
+    assert len(tool._charts) == 3
     assert tool.counts_chart.spec == asset_counts(tool.analysis).to_dict(validate=False)
 
 

@@ -281,9 +281,9 @@ def test_shipped_journeys_step_from_start_to_end():
     assert "Dennis, 81" in tool.timeline_summary.value
 
 
-def test_only_the_newest_charts_are_remembered(tool, monkeypatch):
-    monkeypatch.setattr("compass_widgets.widgets.journeys.REMEMBER", 2)
+def test_only_the_newest_charts_are_remembered(tool):
+    tool._charts.keep = 2
     for person in ("B", "C", "A", "B"):
         tool.person_control.value = person
-    assert len(tool._specs) == 2
+    assert len(tool._charts) == 2
     assert tool.timeline_chart.spec == journey_timeline(tool.analysis).to_dict(validate=False)

@@ -14,11 +14,10 @@ import traitlets as t
 
 from compass_widgets.charts.measures import summarise_acceptance
 from compass_widgets.store import LearnerStore
-from compass_widgets.widgets.measures import TOOL, MeasureExplorer
+from compass_widgets.widgets.measures import STATE_KEY as KEY
+from compass_widgets.widgets.measures import MeasureExplorer
 
 from .test_models_measures import CASES, make_returns
-
-KEY = f"tool:{TOOL}"
 
 
 class SpecLog:

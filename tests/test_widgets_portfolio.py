@@ -14,11 +14,10 @@ import traitlets as t
 
 from compass_widgets.charts.portfolio import summarise_kpi_outcome, summarise_spend_split
 from compass_widgets.store import LearnerStore
-from compass_widgets.widgets.portfolio import CHOICES, TOOL, ContractPortfolio
+from compass_widgets.widgets.portfolio import CHOICES, ContractPortfolio
+from compass_widgets.widgets.portfolio import STATE_KEY as KEY
 
 from .test_models_portfolio import make_portfolio
-
-KEY = f"tool:{TOOL}"
 
 
 class SpecLog:

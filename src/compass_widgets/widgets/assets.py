@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from typing import Any
 
-import altair as alt
 import ipywidgets as w
 import pandas as pd
 import traitlets as t
@@ -20,9 +18,9 @@ from ..charts.assets import (
 from ..data.assets import ASSET_TYPES
 from ..models.assets import LED_BY_LABELS, TYPE_LABELS, AssetAnalysis
 from ..store import LearnerStore
-from ._views import Shown, chart_view, paragraph, redraw
+from ._views import ChartMemory, SavedChoices, Shown, chart_view, paragraph
 
-TOOL = "AssetMap"
+STATE_KEY = "tool:AssetMap"
 VIEWS = ("assets", "needs")
 REMEMBER = 64  # charts kept for choices shown before
 
@@ -83,7 +81,7 @@ class AssetMap(w.VBox):
             assets = load_assets()
             needs = load_needs() if needs is None else needs
         self.module = module
-        self.store = store if module is None or store is not None else LearnerStore()
+        self.saved = SavedChoices(STATE_KEY, module, store)
         self._saving = self._syncing = False
         base = AssetAnalysis(assets, needs, neighbourhood=neighbourhood)
         start, view = self._restored(base)
@@ -143,12 +141,12 @@ class AssetMap(w.VBox):
         self._shown = Shown()
         # The charts just drawn for the first view, so they are not built twice.
         place, types = str(start.neighbourhood), ",".join(start.types)
-        self._specs: dict[tuple[str, ...], dict[str, Any]] = {
+        self._charts = ChartMemory(REMEMBER, {
             ("counts", place, types): self.counts_chart.spec,
             ("network", place, types, str(start.connectors_only)): self.network_chart.spec,
             ("needs", place): self.needs_chart.spec,
             ("contrast", place): self.contrast_chart.spec,
-        }
+        })
         # The analysis first, then the view: their observers set the traits and draw,
         # so the links' first sync finds the controls and the traits already in step.
         self.analysis = start
@@ -178,10 +176,8 @@ class AssetMap(w.VBox):
 
     def _restored(self, base: AssetAnalysis) -> tuple[AssetAnalysis, str]:
         """Return ``base`` and the view as saved last time, keeping only what still fits."""
-        saved = None
-        if self.module is not None and self.store is not None:
-            saved = self.store.load(self.module, f"tool:{TOOL}")
-        if not isinstance(saved, dict):
+        saved = self.saved.load()
+        if not saved:
             return base, "assets"
         place = saved.get("neighbourhood")
         types = saved.get("types")
@@ -195,8 +191,8 @@ class AssetMap(w.VBox):
         return chosen, view if view in VIEWS and (base.has_needs or view == "assets") else "assets"
 
     def _save(self) -> None:
-        if self._saving and self.module is not None and self.store is not None:
-            self.store.save(self.module, f"tool:{TOOL}", self.choices)
+        if self._saving:
+            self.saved.save(self.choices)
 
     # -- reactions: controls -> model --------------------------------------------
     @t.validate("types")
@@ -267,40 +263,21 @@ class AssetMap(w.VBox):
         place, types = str(a.neighbourhood), ",".join(a.types)
         if assets:
             if self._shown.changed("counts", (place, types)):
-                spec = self._show(self.counts_chart, ("counts", place, types),
-                                  lambda: asset_counts(a))
+                spec = self._charts.show(self.counts_chart, ("counts", place, types),
+                                         lambda: asset_counts(a))
                 self.counts_summary.value = paragraph(spec["description"])
                 self.connectors_table.value = _connectors_html(a)
             if self._shown.changed("network", (place, types, a.connectors_only)):
-                spec = self._show(self.network_chart,
-                                  ("network", place, types, str(a.connectors_only)),
-                                  lambda: asset_network(a))
+                spec = self._charts.show(self.network_chart,
+                                         ("network", place, types, str(a.connectors_only)),
+                                         lambda: asset_network(a))
                 self.network_summary.value = paragraph(spec["description"])
         elif self._shown.changed("needs", (place,)):
-            spec = self._show(self.needs_chart, ("needs", place), lambda: needs_profile(a))
+            spec = self._charts.show(self.needs_chart, ("needs", place), lambda: needs_profile(a))
             self.needs_summary.value = paragraph(spec["description"])
-            spec = self._show(self.contrast_chart, ("contrast", place),
-                              lambda: needs_and_assets(a))
+            spec = self._charts.show(self.contrast_chart, ("contrast", place),
+                                     lambda: needs_and_assets(a))
             self.contrast_summary.value = paragraph(spec["description"])
-
-    def _show(self, view: alt.JupyterChart, key: tuple[str, ...],
-              build: Callable[[], alt.TopLevelSpec]) -> dict[str, Any]:
-        """Send ``view`` the chart for ``key`` and return its spec.
-
-        A chart is built the first time its inputs are shown and remembered: the
-        data never change, so going back to a neighbourhood redraws at once. The
-        newest :data:`REMEMBER` charts are kept.
-        """
-        spec = self._specs.pop(key, None)
-        if spec is None:
-            redraw(view, build())
-            spec = view.spec
-        else:
-            view.spec = spec
-        self._specs[key] = spec  # now the newest
-        while len(self._specs) > REMEMBER:
-            del self._specs[next(iter(self._specs))]
-        return spec
 
 
 def _assets_headline(a: AssetAnalysis) -> str:

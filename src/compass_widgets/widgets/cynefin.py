@@ -30,7 +30,7 @@ from ..models.cynefin import (
     SortingExercise,
 )
 from ..store import LearnerStore
-from ._views import Shown, chart_view, paragraph, redraw
+from ._views import SavedChoices, Shown, chart_view, paragraph, redraw
 
 STATE_KEY = "tool:SituationSorter"
 NOT_SORTED = ""
@@ -99,8 +99,8 @@ class SituationSorter(w.VBox):
         module: str | None = None,
     ) -> None:
         self.module = module
-        self.store = (store or LearnerStore()) if module else store
-        saved = self.store.load(module, STATE_KEY, {}) if self.store and module else {}
+        self.saved = SavedChoices(STATE_KEY, module, store)
+        saved = self.saved.load()
         exercise, model, position, measure = _restore(
             SortingExercise(vignettes), escalation or EscalationModel(), saved)
         self._ready = False
@@ -304,9 +304,9 @@ class SituationSorter(w.VBox):
         self._save()
 
     def _save(self) -> None:
-        if not self._ready or self.store is None or not self.module:
+        if not self._ready:
             return
-        self.store.save(self.module, STATE_KEY, {
+        self.saved.save({
             "answers": dict(self.exercise.answers),
             "position": self.position,
             "complex_share": self.model.complex_share,

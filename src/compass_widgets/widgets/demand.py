@@ -19,7 +19,7 @@ from ..charts.demand import (
 )
 from ..models.demand import ALL, DemandAnalysis
 from ..store import LearnerStore
-from ._views import Shown, chart_view, paragraph, redraw
+from ._views import SavedChoices, Shown, chart_view, paragraph, redraw
 
 _LABELS = {"value": "Value demand", "failure": "Failure demand"}
 STATE_KEY = "tool:DemandAnalyser"
@@ -68,8 +68,8 @@ class DemandAnalyser(w.VBox):
         module: str | None = None,
     ) -> None:
         self.module = module
-        self.store = (store or LearnerStore()) if module else store
-        saved = self.store.load(module, STATE_KEY, {}) if self.store and module else {}
+        self.saved = SavedChoices(STATE_KEY, module, store)
+        saved = self.saved.load()
         base = DemandAnalysis(contacts, cost_per_minute=cost_per_minute)
         base = _restore(base, saved)
         cost_per_minute = base.cost_per_minute
@@ -170,11 +170,10 @@ class DemandAnalyser(w.VBox):
             everywhere = a.filter(service=ALL)
             redraw(self.breakdown_chart, demand_breakdown(everywhere))
             self.breakdown_summary.value = paragraph(summarise_breakdown(everywhere))
-        if self.store is not None and self.module:
-            self.store.save(self.module, STATE_KEY, {
-                "service": a.service, "channel": a.channel,
-                "cost_per_minute": a.cost_per_minute, "reclassified": dict(a.reclassified),
-            })
+        self.saved.save({
+            "service": a.service, "channel": a.channel,
+            "cost_per_minute": a.cost_per_minute, "reclassified": dict(a.reclassified),
+        })
 
 
 def _restore(base: DemandAnalysis, saved: dict[str, Any]) -> DemandAnalysis:

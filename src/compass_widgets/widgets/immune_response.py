@@ -19,7 +19,7 @@ from ..charts.immune_response import (
 )
 from ..models.immune_response import SETTING_LABELS, SETTINGS, ImmuneResponseModel
 from ..store import LearnerStore
-from ._views import Shown, chart_view, paragraph, redraw
+from ._views import SavedChoices, Shown, chart_view, paragraph, redraw
 
 STATE_KEY = "tool:ImmuneResponse"
 
@@ -84,10 +84,10 @@ class ImmuneResponse(w.VBox):
         module: str | None = None,
     ) -> None:
         self.module = module
-        self.store = (store or LearnerStore()) if module else store
-        saved = self.store.load(module, STATE_KEY, {}) if self.store and module else {}
+        self.saved = SavedChoices(STATE_KEY, module, store)
+        saved = self.saved.load()
         base = model or ImmuneResponseModel()
-        base, pinned = _restore(base, saved if isinstance(saved, dict) else {})
+        base, pinned = _restore(base, saved)
         style = {"description_width": "10em"}
         self.controls = {
             name: w.FloatSlider(
@@ -191,11 +191,10 @@ class ImmuneResponse(w.VBox):
         self.clear_button.disabled = pinned is None
 
     def _save(self) -> None:
-        if self.store is not None and self.module:
-            self.store.save(self.module, STATE_KEY, {
-                "settings": self.model.settings,
-                "pinned": None if self.pinned is None else self.pinned.settings,
-            })
+        self.saved.save({
+            "settings": self.model.settings,
+            "pinned": None if self.pinned is None else self.pinned.settings,
+        })
 
 
 def _settings(saved: Any) -> dict[str, float]:

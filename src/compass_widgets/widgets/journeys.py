@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from typing import Any
 
-import altair as alt
 import ipywidgets as w
 import pandas as pd
 import traitlets as t
@@ -19,9 +17,9 @@ from ..charts.journeys import (
 )
 from ..models.journeys import FIGURE_LABELS, LAYER_LABELS, JourneyAnalysis
 from ..store import LearnerStore
-from ._views import Shown, chart_view, paragraph, redraw
+from ._views import ChartMemory, SavedChoices, Shown, chart_view, paragraph, redraw
 
-TOOL = "JourneyMap"
+STATE_KEY = "tool:JourneyMap"
 REMEMBER = 48  # charts kept for journeys shown before
 _SHARES = {FIGURE_LABELS[name] for name in FIGURE_LABELS if name.endswith("_share")}
 
@@ -67,7 +65,7 @@ class JourneyMap(w.VBox):
 
             journeys = load_journeys()
         self.module = module
-        self.store = store if module is None or store is not None else LearnerStore()
+        self.saved = SavedChoices(STATE_KEY, module, store)
         self._saving = False
         base = JourneyAnalysis(journeys)
         start = self._restored(base)
@@ -110,10 +108,10 @@ class JourneyMap(w.VBox):
         self.add_class("compass-journey-map")
         self._shown = Shown()
         # The charts just drawn for the first view, so they are not built twice.
-        self._specs: dict[tuple[str, ...], dict[str, Any]] = {
+        self._charts = ChartMemory(REMEMBER, {
             ("timeline", str(start.person)): self.timeline_chart.spec,
             ("layers", str(start.person), str(start.other)): self.layers_chart.spec,
-        }
+        })
         # The analysis first: its observer sets the traits and draws everything, so the
         # links' first sync finds the controls and the traits already in step.
         self.analysis = start
@@ -138,10 +136,8 @@ class JourneyMap(w.VBox):
 
     def _restored(self, base: JourneyAnalysis) -> JourneyAnalysis:
         """Return ``base`` at the choices saved last time, keeping only those that still fit."""
-        if self.module is None or self.store is None:
-            return base.at(1)
-        saved = self.store.load(self.module, f"tool:{TOOL}")
-        if not isinstance(saved, dict):
+        saved = self.saved.load()
+        if not saved:
             return base.at(1)
         person = saved.get("person") if saved.get("person") in base.people else None
         other = saved.get("other") if saved.get("other") in base.people else None
@@ -152,8 +148,8 @@ class JourneyMap(w.VBox):
         return chosen
 
     def _save(self) -> None:
-        if self._saving and self.module is not None and self.store is not None:
-            self.store.save(self.module, f"tool:{TOOL}", self.choices)
+        if self._saving:
+            self.saved.save(self.choices)
 
     # -- reactions: controls -> model --------------------------------------------
     @t.validate("step")
@@ -198,40 +194,20 @@ class JourneyMap(w.VBox):
         # timeline alone, and choosing the second journey leaves the first's charts.
         if self._shown.changed("timeline", (a.person, a.step)):
             if self._shown.changed("timeline journey", (a.person,)):
-                self._show(self.timeline_chart, ("timeline", a.person),
-                           lambda: journey_timeline(a))
+                self._charts.show(self.timeline_chart, ("timeline", a.person),
+                                  lambda: journey_timeline(a))
             # Each event of a journey has the same chart but for its "step": moving the
             # step is far quicker than building the chart again, and gives the same spec.
-            self.timeline_chart.spec = journey_timeline_at(self.timeline_chart.spec, a)
+            redraw(self.timeline_chart, journey_timeline_at(self.timeline_chart.spec, a))
             self.timeline_summary.value = paragraph(self.timeline_chart.spec["description"])
         if self._shown.changed("organisations", (a.person,)):
             self.organisations_table.value = _organisations_html(a)
         if self._shown.changed("comparison", (a.person, a.other)):
-            spec = self._show(self.layers_chart, ("layers", a.person, a.other),
-                              lambda: journey_layers(a))
+            spec = self._charts.show(self.layers_chart, ("layers", a.person, a.other),
+                                     lambda: journey_layers(a))
             self.layers_summary.value = paragraph(spec["description"])
             self.comparison_table.value = _comparison_html(a)
         self._save()
-
-
-    def _show(self, view: alt.JupyterChart, key: tuple[str, ...],
-              build: Callable[[], alt.TopLevelSpec]) -> dict[str, Any]:
-        """Send ``view`` the chart for ``key`` and return its spec.
-
-        A chart is built the first time its inputs are shown and remembered: the
-        data never change, so choosing a journey again redraws at once. The newest
-        :data:`REMEMBER` charts are kept.
-        """
-        spec = self._specs.pop(key, None)
-        if spec is None:
-            redraw(view, build())
-            spec = view.spec
-        else:
-            view.spec = spec
-        self._specs[key] = spec  # now the newest
-        while len(self._specs) > REMEMBER:
-            del self._specs[next(iter(self._specs))]
-        return spec
 
 
 def _event_html(analysis: JourneyAnalysis) -> str:

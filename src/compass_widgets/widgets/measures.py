@@ -18,9 +18,9 @@ from ..charts.measures import (
 )
 from ..models.measures import ALL, BUNCHING_SIGN, CREAMING_SIGN, MEASURES, MeasureAnalysis
 from ..store import LearnerStore
-from ._views import Shown, chart_view, paragraph, redraw
+from ._views import SavedChoices, Shown, chart_view, paragraph, redraw
 
-TOOL = "MeasureExplorer"
+STATE_KEY = "tool:MeasureExplorer"
 #: Short names of the measures on the buttons, with what each rewards as its tooltip.
 _BUTTONS = {"target_met": "Seen within target", "improved_rate": "Improved (taken on)",
             "outcomes_per_referral": "Improved (all referred)"}
@@ -69,7 +69,7 @@ class MeasureExplorer(w.VBox):
 
             returns = load_kpi_returns()
         self.module = module
-        self.store = store if module is None or store is not None else LearnerStore()
+        self.saved = SavedChoices(STATE_KEY, module, store)
         self._saving = False
         everything = MeasureAnalysis(returns)
         if not everything.providers:
@@ -145,13 +145,9 @@ class MeasureExplorer(w.VBox):
     def _restored(self) -> dict[str, Any]:
         """Return the saved choices that still fit the data, and defaults for the rest."""
         chosen = {name: options[0] for name, options in self._options.items()}
-        if self.module is None or self.store is None:
-            return chosen
-        saved = self.store.load(self.module, f"tool:{TOOL}")
-        if isinstance(saved, dict):
-            for name, value in saved.items():
-                if name in chosen and value in self._options[name]:
-                    chosen[name] = value
+        for name, value in self.saved.load().items():
+            if name in chosen and value in self._options[name]:
+                chosen[name] = value
         return chosen
 
     @t.validate("measure", "provider", "quarter")
@@ -164,8 +160,8 @@ class MeasureExplorer(w.VBox):
 
     def _save(self) -> None:
         """Save the learner's choices (after every change, once the views are up to date)."""
-        if self._saving and self.module is not None and self.store is not None:
-            self.store.save(self.module, f"tool:{TOOL}", self.choices)
+        if self._saving:
+            self.saved.save(self.choices)
 
     # -- reactions: controls -> model --------------------------------------------
     @t.observe("quarter")

@@ -19,9 +19,9 @@ from ..charts.portfolio import (
 )
 from ..models.portfolio import ALL, CATEGORY_LABELS, SORTS, SPLITS, PortfolioAnalysis
 from ..store import LearnerStore
-from ._views import Shown, chart_view, paragraph, redraw
+from ._views import SavedChoices, Shown, chart_view, paragraph, redraw
 
-TOOL = "ContractPortfolio"
+STATE_KEY = "tool:ContractPortfolio"
 #: The learner's choices, saved to the store: trait -> default.
 CHOICES: dict[str, Any] = {"lot": ALL, "provider": ALL, "neighbourhood": ALL,
                            "split": "payment_basis", "sort": "annual_spend", "tolerance": 0}
@@ -80,7 +80,7 @@ class ContractPortfolio(w.VBox):
 
             contracts = load_contracts()
         self.module = module
-        self.store = store if module is None or store is not None else LearnerStore()
+        self.saved = SavedChoices(STATE_KEY, module, store)
         self._saving = False
         everything = PortfolioAnalysis(contracts)
         self._options = {"lot": [ALL, *everything.lots],
@@ -183,13 +183,9 @@ class ContractPortfolio(w.VBox):
     def _restored(self) -> dict[str, Any]:
         """Return the saved choices that still fit the data, and defaults for the rest."""
         chosen = dict(CHOICES)
-        if self.module is None or self.store is None:
-            return chosen
-        saved = self.store.load(self.module, f"tool:{TOOL}")
-        if isinstance(saved, dict):
-            for name, value in saved.items():
-                if name in chosen and self._allowed(name, value):
-                    chosen[name] = value
+        for name, value in self.saved.load().items():
+            if name in chosen and self._allowed(name, value):
+                chosen[name] = value
         return chosen
 
     def _allowed(self, name: str, value: object) -> bool:
@@ -216,8 +212,8 @@ class ContractPortfolio(w.VBox):
 
     def _save(self) -> None:
         """Save the learner's choices (after every change, once the views are up to date)."""
-        if self._saving and self.module is not None and self.store is not None:
-            self.store.save(self.module, f"tool:{TOOL}", self.choices)
+        if self._saving:
+            self.saved.save(self.choices)
 
     # -- reactions: controls -> model --------------------------------------------
     @t.observe("lot", "provider", "neighbourhood")

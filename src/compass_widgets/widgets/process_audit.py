@@ -13,7 +13,7 @@ from ..charts.process_audit import audit_heatmap, principle_chart
 from ..data.process_steps import PRINCIPLE_IDS, load_process_steps
 from ..models.process_audit import PRINCIPLE_LABELS, SCORE_MEANINGS, TraumaInformedAudit
 from ..store import LearnerStore
-from ._views import Shown, chart_view, paragraph, redraw
+from ._views import SavedChoices, Shown, chart_view, paragraph, redraw
 
 STORE_KEY = "tool:ProcessAudit"
 _SCORES = [(f"{score}: {meaning}", score) for score, meaning in SCORE_MEANINGS.items()]
@@ -61,7 +61,7 @@ class ProcessAudit(w.VBox):
     ) -> None:
         base = TraumaInformedAudit(load_process_steps() if steps is None else steps)
         self.module = module
-        self.store = store if store is not None or module is None else LearnerStore()
+        self.saved = SavedChoices(STORE_KEY, module, store)
         base, first = self._restore(base)
         style = {"description_width": "11em"}
         self.step_control = w.Dropdown(
@@ -118,10 +118,8 @@ class ProcessAudit(w.VBox):
     def _restore(self, base: TraumaInformedAudit) -> tuple[TraumaInformedAudit, str]:
         """Return the audit with the learner's saved scores, and the step they were on."""
         first = base.step_names[0]
-        if self.module is None or self.store is None:
-            return base, first
-        saved = self.store.load(self.module, STORE_KEY)
-        if not isinstance(saved, dict):
+        saved = self.saved.load()
+        if not saved:
             return base, first
         scores = saved.get("scores")
         for step, changes in (scores.items() if isinstance(scores, dict) else []):
@@ -136,8 +134,8 @@ class ProcessAudit(w.VBox):
         return base, step if step in base.step_names else first
 
     def _save(self) -> None:
-        if self._ready and self.module is not None and self.store is not None:
-            self.store.save(self.module, STORE_KEY, self.state())
+        if self._ready:
+            self.saved.save(self.state())
 
     def state(self) -> dict[str, Any]:
         """Return the learner's choices as JSON-able data: the step shown and changed scores."""

@@ -20,7 +20,7 @@ from ..models.routes import (
     RouteAdvice,
 )
 from ..store import LearnerStore
-from ._views import Shown, chart_view, paragraph, redraw
+from ._views import SavedChoices, Shown, chart_view, paragraph, redraw
 
 STATE_KEY = "tool:RouteChooser"
 OWN = ""  # the situation value meaning "my own answers"
@@ -95,8 +95,8 @@ class RouteChooser(w.VBox):
             raise ValueError("each situation needs its own situation_id; some are repeated")
         self.situations = situations.set_index("situation_id", drop=False)
         self.module = module
-        self.store = (store or LearnerStore()) if module else store
-        saved = self.store.load(module, STATE_KEY, {}) if self.store and module else {}
+        self.saved = SavedChoices(STATE_KEY, module, store)
+        saved = self.saved.load()
         answers, situation = _restore(saved, set(self.situations.index))
         self._ready = False
         self._loading = False
@@ -238,10 +238,8 @@ class RouteChooser(w.VBox):
         self.situation_text.value = text
 
     def _save(self) -> None:
-        if not self._ready or self.store is None or not self.module:
-            return
-        self.store.save(self.module, STATE_KEY, {"answers": self.answers.as_dict(),
-                                                 "situation": self.situation})
+        if self._ready:
+            self.saved.save({"answers": self.answers.as_dict(), "situation": self.situation})
 
 
 def _answers(row: pd.Series | pd.DataFrame) -> CommissioningAnswers:

@@ -21,7 +21,7 @@ from ..models.self_assessment import (
     load_saved_self_assessment,
 )
 from ..store import LearnerStore
-from ._views import Shown, chart_view, paragraph, redraw
+from ._views import SavedChoices, Shown, chart_view, paragraph, redraw
 
 __all__ = ["CompassSelfAssessment", "load_saved_self_assessment"]
 
@@ -82,7 +82,7 @@ class CompassSelfAssessment(w.VBox):
         statements = load_compass_statements() if statements is None else statements
         self.cohort = load_compass_cohort() if cohort is None else cohort
         self.module = module
-        self.store = store if store is not None or module is None else LearnerStore()
+        self.saved = SavedChoices(STORE_KEY, module, store)
         base, plan, planned = self._restore(SelfAssessment(statements, quick=quick))
         self._quick = quick
         self.answer_controls: dict[str, w.ToggleButtons] = {}
@@ -152,8 +152,8 @@ class CompassSelfAssessment(w.VBox):
             box.observe(self._on_change_plan_text, "value")
         self.save_button.on_click(lambda _: self.save())
         self._ready = True
-        if self.module is not None and self.store is not None:
-            when = self.store.saved_at(self.module, STORE_KEY)
+        if self.saved.store is not None and self.module:
+            when = self.saved.store.saved_at(self.module, STORE_KEY)
             if when:
                 self.status.value = f"<p>Your saved answers (saved {_local(when)}).</p>"
 
@@ -175,13 +175,12 @@ class CompassSelfAssessment(w.VBox):
         """Return the saved answers (in this form), the saved plan and the dimension to plan."""
         first = str(base.dimension_scores().index[0])
         saved = None
-        if self.module is not None and self.store is not None:
-            saved = load_saved_self_assessment(self.store, self.module, base.statements)
+        if self.saved.store is not None and self.module:
+            saved = load_saved_self_assessment(self.saved.store, self.module, base.statements)
         if saved is None:
             return base, ActionPlan(), first
         assessment = saved.assessment.with_form(base.quick)
-        raw = self.store.load(self.module, STORE_KEY) if self.store and self.module else {}
-        planned = raw.get("plan_dimension") if isinstance(raw, dict) else None
+        planned = self.saved.load().get("plan_dimension")
         names = list(assessment.dimension_scores().index)
         if planned not in names:
             planned = assessment.weakest() or first
@@ -194,11 +193,11 @@ class CompassSelfAssessment(w.VBox):
 
     def save(self) -> None:
         """Save the answers and the plan now (they are also saved whenever they change)."""
-        if self.module is None or self.store is None:
+        if self.saved.store is None:
             self.status.value = ("<p>Not saved: this copy of the tool was made without a "
                                  "module, so it has nowhere to save.</p>")
             return
-        self.store.save(self.module, STORE_KEY, self.state())
+        self.saved.save(self.state())
         self.status.value = f"<p>Saved at {dt.datetime.now():%H:%M:%S}.</p>"
 
     def _autosave(self) -> None:

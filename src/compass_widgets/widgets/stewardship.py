@@ -26,7 +26,7 @@ from ..models.stewardship import (
     compare_scenarios,
 )
 from ..store import LearnerStore
-from ._views import Shown, chart_view, paragraph, redraw
+from ._views import SavedChoices, Shown, chart_view, paragraph, redraw
 
 STATE_KEY = "tool:StewardshipSimulator"
 SCENARIOS = ("A", "B")
@@ -103,9 +103,8 @@ class StewardshipSimulator(w.VBox):
         module: str | None = None,
     ) -> None:
         self.module = module
-        self.store = (store or LearnerStore()) if module else store
-        saved = self.store.load(module, STATE_KEY, {}) if self.store and module else {}
-        saved = saved if isinstance(saved, dict) else {}
+        self.saved = SavedChoices(STATE_KEY, module, store)
+        saved = self.saved.load()
         models = {
             "A": _restore(a or StewardshipModel(), saved.get("A")),
             "B": _restore(b or StewardshipModel().with_levers(**REBALANCED), saved.get("B")),
@@ -217,9 +216,7 @@ class StewardshipSimulator(w.VBox):
             self.totals_table.value = _totals_html(scenarios)
 
     def _save(self) -> None:
-        if self.store is not None and self.module:
-            self.store.save(self.module, STATE_KEY,
-                            {name: model.levers for name, model in self.scenarios.items()})
+        self.saved.save({name: model.levers for name, model in self.scenarios.items()})
 
 
 def _sentences_html(scenarios: dict[str, StewardshipModel]) -> str:
