@@ -37,3 +37,15 @@ def tiny_contacts() -> pd.DataFrame:
         "repeat_contact": [False, True, True, False, False, True, False, False],
         "minutes": [8.0, 10.0, 20.0, 30.0, 4.0, 5.0, 6.0, 7.0],
     })
+
+
+@pytest.fixture
+def write(tmp_path: Path):
+    """Write a learner's file (text in an encoding, or raw bytes) and return its path."""
+
+    def write(text: str | bytes, name: str = "learner.csv", encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
+        return path
+
+    return write

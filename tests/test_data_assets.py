@@ -5,14 +5,13 @@ Row numbers are spreadsheet row numbers: the header is row 1, the first asset ro
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from compass_widgets.data.assets import ASSET_TYPES, SCHEMA, load_assets, parse_links
 from compass_widgets.datasets import shipped_path
-from compass_widgets.errors import CompassDataError
+
+from .data_support import Sample
 
 HEADER = ",".join(SCHEMA.names)
 ROWS = [
@@ -21,34 +20,7 @@ ROWS = [
     "A3,Vale,institutions,GP practice,institution,no,A1",    # row 4
     "B1,Brook,places,Park,institution,no,none",              # row 5
 ]
-
-
-def _csv(rows: list[str] = ROWS, header: str = HEADER) -> str:
-    return "\n".join([header, *rows]) + "\n"
-
-
-def _with(row: int, column: str, value: str) -> str:
-    lines = [line.split(",") for line in ROWS]
-    lines[row - 2][SCHEMA.names.index(column)] = value
-    return _csv([",".join(line) for line in lines])
-
-
-@pytest.fixture
-def write(tmp_path):
-    def write(text: str | bytes, name: str = "assets.csv", encoding: str = "utf-8") -> Path:
-        path = tmp_path / name
-        path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
-        return path
-    return write
-
-
-def _error(path: Path) -> CompassDataError:
-    with pytest.raises(CompassDataError) as info:
-        load_assets(path)
-    err = info.value
-    assert err.file == str(path)
-    assert err.hint and err.hint in str(err)
-    return err
+SAMPLE = Sample(load_assets, HEADER, ROWS)
 
 
 # -- the shipped file -------------------------------------------------------------------
@@ -113,20 +85,21 @@ def test_parse_links(text, expected):
 
 
 def test_good_file_loads(write):
-    frame = load_assets(write(_csv()))
+    frame = load_assets(write(SAMPLE.csv()))
     assert frame["asset_id"].tolist() == ["A1", "A2", "A3", "B1"]
     assert frame["connector"].tolist() == [True, False, False, False]
     assert frame["links_to"].tolist() == ["A2;A3", "none", "A1", "none"]
 
 
 def test_windows_1252_file_is_accepted(write):
-    path = write(_with(3, "name", "Café owner"), encoding="cp1252")
+    path = write(SAMPLE.with_cell(3, "name", "Café owner"), encoding="cp1252")
     assert b"\xe9" in path.read_bytes()
     assert load_assets(path)["name"].tolist()[1] == "Café owner"
 
 
 def test_asset_types_are_case_insensitive(write):
-    assert load_assets(write(_with(3, "asset_type", "Gifts")))["asset_type"].tolist()[1] == "gifts"
+    frame = load_assets(write(SAMPLE.with_cell(3, "asset_type", "Gifts")))
+    assert frame["asset_type"].tolist()[1] == "gifts"
 
 
 # -- files that do not load --------------------------------------------------------------------
@@ -138,45 +111,45 @@ def test_asset_types_are_case_insensitive(write):
     (5, "connector", "often", "'often' is not yes or no"),
 ])
 def test_bad_value_at_a_known_row(write, row, column, value, message):
-    err = _error(write(_with(row, column, value)))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(row, column, value)))
     assert (err.column, err.row) == (column, row)
     assert message in str(err)
 
 
 def test_blank_links_say_to_write_none(write):
-    err = _error(write(_with(3, "links_to", "")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(3, "links_to", "")))
     assert (err.column, err.row) == ("links_to", 3)
     assert "a value is missing" in str(err)
     assert "Write none if the asset links to no other" in str(err)
 
 
 def test_blank_name_is_the_usual_missing_value(write):
-    err = _error(write(_with(4, "name", "")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(4, "name", "")))
     assert (err.column, err.row) == ("name", 4)
     assert "Fill in every cell" in str(err)
 
 
 def test_duplicate_id(write):
-    err = _error(write(_with(4, "asset_id", "A1")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(4, "asset_id", "A1")))
     assert (err.column, err.row) == ("asset_id", 4)
     assert "the id A1 is used twice" in str(err)
 
 
 def test_link_to_an_unknown_asset(write):
-    err = _error(write(_with(4, "links_to", "A1;Z9")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(4, "links_to", "A1;Z9")))
     assert (err.column, err.row) == ("links_to", 4)
     assert "'Z9' is not the id of any asset in the file" in str(err)
     assert "separated by semicolons" in str(err)
 
 
 def test_link_to_itself(write):
-    err = _error(write(_with(3, "links_to", "A2")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(3, "links_to", "A2")))
     assert (err.column, err.row) == ("links_to", 3)
     assert "A2 links to itself" in str(err)
 
 
 def test_link_to_an_asset_further_down_the_file_is_fine(write):
-    frame = load_assets(write(_with(2, "links_to", "B1")))
+    frame = load_assets(write(SAMPLE.with_cell(2, "links_to", "B1")))
     assert frame["links_to"].tolist()[0] == "B1"
 
 

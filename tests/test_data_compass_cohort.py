@@ -5,14 +5,13 @@ Row numbers are spreadsheet row numbers: the header is row 1, the first learner 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from compass_widgets.data.compass_cohort import LEARNERS, SCHEMA, load_compass_cohort
 from compass_widgets.data.compass_statements import DIMENSION_IDS
-from compass_widgets.errors import CompassDataError
+
+from .data_support import Sample
 
 HEADER = ",".join(SCHEMA.names)
 ROWS = [
@@ -20,34 +19,7 @@ ROWS = [
     "L02,4,4,3,2.5,3,3.2,2.8,3",      # row 3
     "L03,1,2,1.5,1,1,2,2,2.75",       # row 4
 ]
-
-
-def _csv(rows: list[str] = ROWS, header: str = HEADER) -> str:
-    return "\n".join([header, *rows]) + "\n"
-
-
-def _with(row: int, column: str, value: str) -> str:
-    lines = [line.split(",") for line in ROWS]
-    lines[row - 2][SCHEMA.names.index(column)] = value
-    return _csv([",".join(line) for line in lines])
-
-
-@pytest.fixture
-def write(tmp_path):
-    def write(text: str | bytes, encoding: str = "utf-8") -> Path:
-        path = tmp_path / "cohort.csv"
-        path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
-        return path
-    return write
-
-
-def _error(path: Path) -> CompassDataError:
-    with pytest.raises(CompassDataError) as info:
-        load_compass_cohort(path)
-    err = info.value
-    assert err.file == str(path)
-    assert err.hint and err.hint in str(err)
-    return err
+SAMPLE = Sample(load_compass_cohort, HEADER, ROWS)
 
 
 # -- the shipped cohort ------------------------------------------------------------------
@@ -78,18 +50,18 @@ def test_scores_spread_out_and_power_and_governance_run_lowest(shipped):
 
 
 def test_good_file_loads(write):
-    frame = load_compass_cohort(write(_csv()))
+    frame = load_compass_cohort(write(SAMPLE.csv()))
     assert frame["learner"].tolist() == ["L01", "L02", "L03"]
     assert frame["governance"].tolist() == [2.25, 3.0, 1.0]
 
 
 def test_extra_columns_such_as_a_date_are_kept(write):
-    frame = load_compass_cohort(write(_csv([r + ",2026" for r in ROWS], HEADER + ",year")))
+    frame = load_compass_cohort(write(SAMPLE.csv([r + ",2026" for r in ROWS], HEADER + ",year")))
     assert frame["year"].tolist() == ["2026"] * 3
 
 
 def test_windows_1252_file_is_accepted(write):
-    path = write(_with(3, "learner", "Zoë"), encoding="cp1252")
+    path = write(SAMPLE.with_cell(3, "learner", "Zoë"), encoding="cp1252")
     assert b"\xeb" in path.read_bytes()
     assert load_compass_cohort(path)["learner"].tolist()[1] == "Zoë"
 
@@ -98,13 +70,13 @@ def test_windows_1252_file_is_accepted(write):
 
 
 def test_header_only(write):
-    err = _error(write(HEADER + "\n"))
+    err = SAMPLE.refused(write(HEADER + "\n"))
     assert "Add at least one learner" in str(err)
 
 
 def test_wrong_columns_from_another_survey(write):
     header = "name,vision,partnership,localism,power,governance,measurement,contracting,workforce"
-    err = _error(write(_csv(header=header)))
+    err = SAMPLE.refused(write(SAMPLE.csv(header=header)))
     assert (err.column, err.row) == ("learner", None)
     assert "missing columns learner, purpose, relationships, place" in str(err)
     assert "vision" in str(err)  # the tutor sees what their header says
@@ -114,18 +86,18 @@ def test_wrong_columns_from_another_survey(write):
     (3, "power", "6"), (4, "place", "0.5"), (2, "workforce", "n/a"),
 ])
 def test_score_out_of_range_at_a_known_row(write, row, column, value):
-    err = _error(write(_with(row, column, value)))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(row, column, value)))
     assert (err.column, err.row) == (column, row)
     assert f"'{value}' is not a score from 1 to 5" in str(err)
 
 
 def test_blank_score(write):
-    err = _error(write(_with(4, "measurement", "")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(4, "measurement", "")))
     assert (err.column, err.row) == ("measurement", 4)
     assert "a value is missing" in str(err)
 
 
 def test_repeated_learner(write):
-    err = _error(write(_with(4, "learner", "L01")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(4, "learner", "L01")))
     assert (err.column, err.row) == ("learner", 4)
     assert "the learner code 'L01' appears twice" in str(err)

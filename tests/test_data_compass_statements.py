@@ -5,8 +5,6 @@ Row numbers are spreadsheet row numbers: the header is row 1, the first statemen
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
@@ -15,7 +13,8 @@ from compass_widgets.data.compass_statements import (
     SCHEMA,
     load_compass_statements,
 )
-from compass_widgets.errors import CompassDataError
+
+from .data_support import Sample
 
 HEADER = ",".join(SCHEMA.names)
 ROWS = [
@@ -23,35 +22,7 @@ ROWS = [
     "purpose-2,purpose,We start with people.,Last year's contracts.,Some.,People shape it,no",  # 3
     "power-1,power,Staff can act.,Sign-off needed.,Some discretion.,Trusted judgement,yes",  # 4
 ]
-
-
-def _csv(rows: list[str] = ROWS, header: str = HEADER) -> str:
-    return "\n".join([header, *rows]) + "\n"
-
-
-def _with(row: int, column: str, value: str) -> str:
-    """The good file with one cell changed: ``row`` is a spreadsheet row number (2 = first)."""
-    lines = [line.split(",") for line in ROWS]
-    lines[row - 2][SCHEMA.names.index(column)] = value
-    return _csv([",".join(line) for line in lines])
-
-
-@pytest.fixture
-def write(tmp_path):
-    def write(text: str | bytes, encoding: str = "utf-8") -> Path:
-        path = tmp_path / "statements.csv"
-        path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
-        return path
-    return write
-
-
-def _error(path: Path) -> CompassDataError:
-    with pytest.raises(CompassDataError) as info:
-        load_compass_statements(path)
-    err = info.value
-    assert err.file == str(path)
-    assert err.hint and err.hint in str(err)
-    return err
+SAMPLE = Sample(load_compass_statements, HEADER, ROWS)
 
 
 # -- the shipped statements ------------------------------------------------------------
@@ -86,18 +57,18 @@ def test_every_statement_has_three_anchors_in_plain_words(shipped):
 
 
 def test_good_file_loads(write):
-    frame = load_compass_statements(write(_csv()))
+    frame = load_compass_statements(write(SAMPLE.csv()))
     assert frame["statement_id"].tolist() == ["purpose-1", "purpose-2", "power-1"]
     assert frame["quick"].tolist() == [True, False, True]
 
 
 def test_dimension_ids_are_not_case_sensitive(write):
-    assert load_compass_statements(write(_with(4, "dimension", "Power")))["dimension"].tolist()[
-        -1] == "power"
+    frame = load_compass_statements(write(SAMPLE.with_cell(4, "dimension", "Power")))
+    assert frame["dimension"].tolist()[-1] == "power"
 
 
 def test_windows_1252_file_is_accepted(write):
-    path = write(_with(3, "anchor_1", "We spend £2m – the same as last year."),
+    path = write(SAMPLE.with_cell(3, "anchor_1", "We spend £2m – the same as last year."),
                  encoding="cp1252")
     assert b"\xa3" in path.read_bytes()
     assert load_compass_statements(path)["anchor_1"].iloc[1] == (
@@ -108,18 +79,18 @@ def test_windows_1252_file_is_accepted(write):
 
 
 def test_unknown_dimension_at_a_known_row(write):
-    err = _error(write(_with(3, "dimension", "vision")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(3, "dimension", "vision")))
     assert (err.column, err.row) == ("dimension", 3)
     assert "'vision' is not one of the course's dimensions" in str(err)
     assert "Use one of: purpose, relationships" in str(err)
 
 
 def test_bad_quick_flag(write):
-    err = _error(write(_with(4, "quick", "maybe")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(4, "quick", "maybe")))
     assert (err.column, err.row) == ("quick", 4)
 
 
 def test_repeated_statement_id(write):
-    err = _error(write(_with(4, "statement_id", "purpose-1")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(4, "statement_id", "purpose-1")))
     assert (err.column, err.row) == ("statement_id", 4)
     assert "the statement id 'purpose-1' appears twice" in str(err)

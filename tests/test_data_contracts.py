@@ -5,15 +5,14 @@ Row numbers are spreadsheet row numbers: the header is row 1, the first KPI row 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from compass_widgets.data import contracts
 from compass_widgets.data.contracts import SCHEMA, load_contracts
-from compass_widgets.errors import CompassDataError
 from compass_widgets.models.portfolio import PortfolioAnalysis
+
+from .data_support import Sample
 
 HEADER = ",".join(SCHEMA.names)
 ROWS = [
@@ -29,36 +28,7 @@ ROWS = [
     "C,Advice,R,Borough-wide,200,50,enquiries,outcome,Resolved (%),outcome,higher,60,70,"
     "Problem solved (%),higher,50,48",
 ]
-
-
-def _csv(rows: list[str] = ROWS, header: str = HEADER) -> str:
-    return "\n".join([header, *rows]) + "\n"
-
-
-def _with(row: int, column: str, value: str) -> str:
-    """The good file with one cell changed: ``row`` is a spreadsheet row number (2 = first)."""
-    lines = [line.split(",") for line in ROWS]
-    lines[row - 2][SCHEMA.names.index(column)] = value
-    return _csv([",".join(line) for line in lines])
-
-
-@pytest.fixture
-def write(tmp_path):
-    def write(text: str | bytes, name: str = "contracts.csv", encoding: str = "utf-8") -> Path:
-        path = tmp_path / name
-        path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
-        return path
-    return write
-
-
-def _error(path: Path) -> CompassDataError:
-    with pytest.raises(CompassDataError) as info:
-        load_contracts(path)
-    err = info.value
-    assert err.file == str(path)
-    assert str(err).startswith(str(path))
-    assert err.hint and err.hint in str(err)  # every error says what to do
-    return err
+SAMPLE = Sample(load_contracts, HEADER, ROWS)
 
 
 # -- the shipped portfolio ---------------------------------------------------------------------
@@ -110,14 +80,14 @@ def test_shipped_home_care_costs_sit_around_the_published_minimum_price(shipped)
 
 
 def test_good_file_loads(write):
-    frame = load_contracts(write(_csv()))
+    frame = load_contracts(write(SAMPLE.csv()))
     assert frame["contract_id"].tolist() == ["A", "A", "B", "C"]
     assert frame["annual_spend"].tolist() == [900.0, 900.0, 100.0, 200.0]
     assert PortfolioAnalysis(frame).blind_spots().index.tolist() == ["A"]
 
 
 def test_windows_1252_file_with_a_pound_sign_is_accepted(write):
-    path = write(_with(4, "kpi", "Cost under £5 a visit (%)"), encoding="cp1252")
+    path = write(SAMPLE.with_cell(4, "kpi", "Cost under £5 a visit (%)"), encoding="cp1252")
     assert b"\xa3" in path.read_bytes()
     assert load_contracts(path)["kpi"].tolist()[2] == "Cost under £5 a visit (%)"
 
@@ -125,7 +95,7 @@ def test_windows_1252_file_with_a_pound_sign_is_accepted(write):
 def test_labels_are_case_insensitive_and_extra_columns_kept(write):
     header = HEADER.replace("payment_basis", "Payment_Basis") + ",notes"
     rows = [row.replace(",activity,higher,", ",Activity,HIGHER,") + ",x" for row in ROWS]
-    frame = load_contracts(write(_csv(rows, header)))
+    frame = load_contracts(write(SAMPLE.csv(rows, header)))
     assert frame["kpi_kind"].tolist()[0] == "activity"
     assert frame["kpi_better"].tolist()[0] == "higher"
     assert frame["notes"].tolist() == ["x"] * 4
@@ -143,13 +113,13 @@ def test_labels_are_case_insensitive_and_extra_columns_kept(write):
     (5, "kpi_actual", "-3", "'-3' is not a result (0 or more)"),
 ])
 def test_bad_value_at_a_known_row(write, row, column, value, words):
-    err = _error(write(_with(row, column, value)))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(row, column, value)))
     assert (err.column, err.row) == (column, row)
     assert words in str(err)
 
 
 def test_two_rows_of_one_contract_that_disagree(write):
-    err = _error(write(_with(3, "annual_spend", "950")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(3, "annual_spend", "950")))
     assert (err.column, err.row) == ("annual_spend", 3)
     assert "contract A has '950' here but '900' on row 2" in str(err)
     assert "Every row of a contract repeats the same contract details" in str(err)
@@ -157,11 +127,11 @@ def test_two_rows_of_one_contract_that_disagree(write):
 
 def test_the_first_disagreeing_row_is_named_whatever_its_column(write):
     rows = [*ROWS[:1], ROWS[1].replace("Millbrook", "Canal Side"), *ROWS[2:]]
-    err = _error(write(_csv(rows)))
+    err = SAMPLE.refused(write(SAMPLE.csv(rows)))
     assert (err.column, err.row) == ("neighbourhood", 3)
 
 
 def test_header_only(write):
-    err = _error(write(HEADER + "\n"))
+    err = SAMPLE.refused(write(HEADER + "\n"))
     assert "header but no rows" in str(err)
     assert "Add at least one contract KPI" in str(err)

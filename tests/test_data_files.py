@@ -11,6 +11,7 @@ with a column missing) loads or is refused with a message naming the file.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -35,6 +36,8 @@ from compass_widgets.data import (
 from compass_widgets.data.generate import DATASETS
 from compass_widgets.datasets import CONTACTS, Schema, load_contacts, shipped_path
 from compass_widgets.errors import CompassDataError
+
+from . import data_support
 
 Loader = Callable[[str | Path | None], pd.DataFrame]
 
@@ -81,30 +84,9 @@ def shipped_text(schema: Schema) -> str:
 
 
 @pytest.fixture
-def write(tmp_path: Path, schema: Schema) -> Callable[[bytes], Path]:
-    """Write a learner's file, named as the shipped one, and return its path."""
-
-    def write(raw: bytes) -> Path:
-        path = tmp_path / schema.shipped
-        path.write_bytes(raw)
-        return path
-
-    return write
-
-
-@pytest.fixture
 def refused(load: Loader) -> Callable[[Path], CompassDataError]:
     """Load a file that must be refused; return the error after checking it names the file."""
-
-    def refused(path: Path) -> CompassDataError:
-        with pytest.raises(CompassDataError) as info:
-            load(path)
-        error = info.value
-        assert error.file == str(path)
-        assert error.hint and error.hint in str(error)
-        return error
-
-    return refused
+    return functools.partial(data_support.refused, load)
 
 
 def test_every_shipped_dataset_is_here(name: str) -> None:

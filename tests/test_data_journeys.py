@@ -6,7 +6,6 @@ Row numbers are spreadsheet row numbers: the header is row 1, the first event ro
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -14,7 +13,8 @@ import pytest
 from compass_widgets.data import journeys
 from compass_widgets.data.journeys import EVENT_TYPES, LAYERS, SCHEMA, load_journeys
 from compass_widgets.datasets import shipped_path
-from compass_widgets.errors import CompassDataError
+
+from .data_support import Sample
 
 HEADER = ",".join(SCHEMA.names)
 ROWS = [
@@ -23,35 +23,7 @@ ROWS = [
     "P1,Ann,Vale,2,Clinic,institution,waiting,no,no,30,Waits",                 # row 4
     "P2,Bo,Vale,0,Neighbour,community,support,no,no,0,Helped up",              # row 5
 ]
-
-
-def _csv(rows: list[str] = ROWS, header: str = HEADER) -> str:
-    return "\n".join([header, *rows]) + "\n"
-
-
-def _with(row: int, column: str, value: str) -> str:
-    """The good file with one cell changed: ``row`` is a spreadsheet row number (2 = first)."""
-    lines = [line.split(",") for line in ROWS]
-    lines[row - 2][SCHEMA.names.index(column)] = value
-    return _csv([",".join(line) for line in lines])
-
-
-@pytest.fixture
-def write(tmp_path):
-    def write(text: str | bytes, name: str = "journeys.csv", encoding: str = "utf-8") -> Path:
-        path = tmp_path / name
-        path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
-        return path
-    return write
-
-
-def _error(path: Path) -> CompassDataError:
-    with pytest.raises(CompassDataError) as info:
-        load_journeys(path)
-    err = info.value
-    assert err.file == str(path)
-    assert err.hint and err.hint in str(err)  # every error says what to do
-    return err
+SAMPLE = Sample(load_journeys, HEADER, ROWS)
 
 
 # -- the shipped file -------------------------------------------------------------------
@@ -120,7 +92,7 @@ def test_data_dictionary_says_the_data_are_synthetic():
 
 
 def test_good_file_loads(write):
-    frame = load_journeys(write(_csv()))
+    frame = load_journeys(write(SAMPLE.csv()))
     assert frame["person_id"].tolist() == ["P1", "P1", "P1", "P2"]
     assert frame["handoff"].tolist() == [False, True, False, False]
     assert frame["days_waiting"].tolist() == [0.0, 0.0, 30.0, 0.0]
@@ -128,20 +100,21 @@ def test_good_file_loads(write):
 
 
 def test_windows_1252_file_is_accepted(write):
-    path = write(_with(3, "what_happened", "Café worker referred"), encoding="cp1252")
+    path = write(SAMPLE.with_cell(3, "what_happened", "Café worker referred"), encoding="cp1252")
     assert b"\xe9" in path.read_bytes()  # really cp1252, not UTF-8
     assert load_journeys(path)["what_happened"].tolist()[1] == "Café worker referred"
 
 
 def test_labels_are_case_insensitive(write):
-    frame = load_journeys(write(_with(2, "layer", "Person").replace("referral", "REFERRAL")))
+    text = SAMPLE.with_cell(2, "layer", "Person").replace("referral", "REFERRAL")
+    frame = load_journeys(write(text))
     assert frame["layer"].tolist()[0] == "person"
     assert frame["event_type"].tolist()[1] == "referral"
 
 
 def test_values_with_commas_can_be_quoted(write):
     rows = [*ROWS[:3], 'P2,"Bo, 81",Vale,0,Neighbour,community,support,no,no,0,"Helped, then fed"']
-    frame = load_journeys(write(_csv(rows)))
+    frame = load_journeys(write(SAMPLE.csv(rows)))
     assert frame["persona"].tolist()[3] == "Bo, 81"
 
 
@@ -149,7 +122,7 @@ def test_values_with_commas_can_be_quoted(write):
 
 
 def test_header_only(write):
-    err = _error(write(HEADER + "\n"))
+    err = SAMPLE.refused(write(HEADER + "\n"))
     assert (err.column, err.row) == (None, None)
     assert "Add at least one event" in str(err)
 
@@ -164,13 +137,13 @@ def test_header_only(write):
     (5, "organisation", " ", "a value is missing"),
 ])
 def test_bad_value_at_a_known_row(write, row, column, value, message):
-    err = _error(write(_with(row, column, value)))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(row, column, value)))
     assert (err.column, err.row) == (column, row)
     assert message in str(err)
 
 
 def test_bad_layer_says_what_each_layer_means(write):
-    err = _error(write(_with(3, "layer", "council")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(3, "layer", "council")))
     assert "'person' (the I" in str(err) and "'institution' (the system" in str(err)
 
 

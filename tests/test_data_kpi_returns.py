@@ -6,7 +6,6 @@ Row numbers are spreadsheet row numbers: the header is row 1, the first referral
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -14,8 +13,9 @@ import pytest
 from compass_widgets.data import kpi_returns
 from compass_widgets.data.kpi_returns import SCHEMA, load_kpi_returns
 from compass_widgets.datasets import shipped_path
-from compass_widgets.errors import CompassDataError
 from compass_widgets.models.measures import MeasureAnalysis
+
+from .data_support import Sample
 
 HEADER = ",".join(SCHEMA.names)
 ROWS = [
@@ -24,36 +24,7 @@ ROWS = [
     "R3,Canal Side Care,2025-26 Q2,medium,yes,27,yes",  # row 4
     "R4,Canal Side Care,2025-26 Q2,high,no,N/A,yes",  # row 5
 ]
-
-
-def _csv(rows: list[str] = ROWS, header: str = HEADER) -> str:
-    return "\n".join([header, *rows]) + "\n"
-
-
-def _with(row: int, column: str, value: str) -> str:
-    """The good file with one cell changed: ``row`` is a spreadsheet row number (2 = first)."""
-    lines = [line.split(",") for line in ROWS]
-    lines[row - 2][SCHEMA.names.index(column)] = value
-    return _csv([",".join(line) for line in lines])
-
-
-@pytest.fixture
-def write(tmp_path):
-    def write(text: str | bytes, name: str = "returns.csv", encoding: str = "utf-8") -> Path:
-        path = tmp_path / name
-        path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
-        return path
-    return write
-
-
-def _error(path: Path) -> CompassDataError:
-    with pytest.raises(CompassDataError) as info:
-        load_kpi_returns(path)
-    err = info.value
-    assert err.file == str(path)
-    assert str(err).startswith(str(path))
-    assert err.hint and err.hint in str(err)
-    return err
+SAMPLE = Sample(load_kpi_returns, HEADER, ROWS)
 
 
 # -- the shipped returns -----------------------------------------------------------------------
@@ -126,7 +97,7 @@ def test_the_data_dictionary_tells_the_same_story(shipped_analysis):
 
 
 def test_good_file_loads_with_clean_types(write):
-    frame = load_kpi_returns(write(_csv()))
+    frame = load_kpi_returns(write(SAMPLE.csv()))
     assert frame["accepted"].tolist() == [True, False, True, False]
     assert frame["improved"].tolist() == [True, False, True, True]
     days = frame["days_to_first"].tolist()
@@ -136,18 +107,18 @@ def test_good_file_loads_with_clean_types(write):
 
 @pytest.mark.parametrize("written", ["na", "None", "-", " n/a "])
 def test_other_ways_of_writing_not_applicable(write, written):
-    frame = load_kpi_returns(write(_with(3, "days_to_first", written)))
+    frame = load_kpi_returns(write(SAMPLE.with_cell(3, "days_to_first", written)))
     assert math.isnan(frame["days_to_first"].tolist()[1])
 
 
 def test_a_turned_away_referral_may_give_its_days(write):
     # Some services turn people away after a first appointment: the days are kept.
-    frame = load_kpi_returns(write(_with(3, "days_to_first", "9")))
+    frame = load_kpi_returns(write(SAMPLE.with_cell(3, "days_to_first", "9")))
     assert frame["days_to_first"].tolist()[1] == 9.0
 
 
 def test_windows_1252_file_is_accepted(write):
-    path = write(_with(2, "provider", "Café Recovery £"), encoding="cp1252")
+    path = write(SAMPLE.with_cell(2, "provider", "Café Recovery £"), encoding="cp1252")
     assert b"\xe9" in path.read_bytes()
     assert load_kpi_returns(path)["provider"].tolist()[0] == "Café Recovery £"
 
@@ -163,13 +134,13 @@ def test_windows_1252_file_is_accepted(write):
     (4, "days_to_first", "-2", "'-2' is not a number of days"),
 ])
 def test_bad_value_at_a_known_row(write, row, column, value, words):
-    err = _error(write(_with(row, column, value)))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(row, column, value)))
     assert (err.column, err.row) == (column, row)
     assert words in str(err)
 
 
 def test_an_accepted_referral_needs_its_days(write):
-    err = _error(write(_with(4, "days_to_first", "n/a")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(4, "days_to_first", "n/a")))
     assert (err.column, err.row) == ("days_to_first", 4)
     assert "accepted, so it needs the days to its first appointment" in str(err)
     assert "change accepted to no" in str(err)
@@ -177,11 +148,11 @@ def test_an_accepted_referral_needs_its_days(write):
 
 def test_a_blank_days_cell_is_named(write):
     # The shared loader reports a blank cell before this one can suggest "n/a".
-    err = _error(write(_with(3, "days_to_first", "")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(3, "days_to_first", "")))
     assert (err.column, err.row) == ("days_to_first", 3)
     assert "a value is missing" in str(err)
 
 
 def test_header_only(write):
-    err = _error(write(HEADER + "\n"))
+    err = SAMPLE.refused(write(HEADER + "\n"))
     assert "Add at least one referral" in str(err)

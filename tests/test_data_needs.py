@@ -5,15 +5,14 @@ Row numbers are spreadsheet row numbers: the header is row 1, the first figure r
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from compass_widgets.data import needs
 from compass_widgets.data.needs import SCHEMA, load_needs
 from compass_widgets.datasets import shipped_path
-from compass_widgets.errors import CompassDataError
+
+from .data_support import Sample
 
 HEADER = ",".join(SCHEMA.names)
 ROWS = [
@@ -22,34 +21,7 @@ ROWS = [
     "Brook,Older people living alone,20",    # row 4
     "Brook,Households in fuel poverty,30",   # row 5
 ]
-
-
-def _csv(rows: list[str] = ROWS, header: str = HEADER) -> str:
-    return "\n".join([header, *rows]) + "\n"
-
-
-def _with(row: int, column: str, value: str) -> str:
-    lines = [line.split(",") for line in ROWS]
-    lines[row - 2][SCHEMA.names.index(column)] = value
-    return _csv([",".join(line) for line in lines])
-
-
-@pytest.fixture
-def write(tmp_path):
-    def write(text: str | bytes, name: str = "needs.csv", encoding: str = "utf-8") -> Path:
-        path = tmp_path / name
-        path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
-        return path
-    return write
-
-
-def _error(path: Path) -> CompassDataError:
-    with pytest.raises(CompassDataError) as info:
-        load_needs(path)
-    err = info.value
-    assert err.file == str(path)
-    assert err.hint and err.hint in str(err)
-    return err
+SAMPLE = Sample(load_needs, HEADER, ROWS)
 
 
 # -- the shipped file -------------------------------------------------------------------
@@ -98,12 +70,12 @@ def test_data_dictionary_says_the_data_are_synthetic_and_names_its_sources():
 
 
 def test_good_file_loads(write):
-    frame = load_needs(write(_csv()))
+    frame = load_needs(write(SAMPLE.csv()))
     assert frame["percent"].tolist() == [40.0, 10.5, 20.0, 30.0]
 
 
 def test_windows_1252_file_is_accepted(write):
-    path = write(_with(2, "neighbourhood", "Vale Café quarter"), encoding="cp1252")
+    path = write(SAMPLE.with_cell(2, "neighbourhood", "Vale Café quarter"), encoding="cp1252")
     assert b"\xe9" in path.read_bytes()
     assert load_needs(path)["neighbourhood"].tolist()[0] == "Vale Café quarter"
 
@@ -113,14 +85,14 @@ def test_windows_1252_file_is_accepted(write):
 
 @pytest.mark.parametrize(("value", "row"), [("14%", 3), ("120", 4), ("-1", 5), ("high", 2)])
 def test_bad_percentage_at_a_known_row(write, value, row):
-    err = _error(write(_with(row, "percent", value)))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(row, "percent", value)))
     assert (err.column, err.row) == ("percent", row)
     assert f"'{value}' is not a percentage from 0 to 100" in str(err)
     assert "without a % sign" in str(err)
 
 
 def test_same_indicator_twice_for_a_neighbourhood(write):
-    err = _error(write(_with(4, "neighbourhood", "Vale")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(4, "neighbourhood", "Vale")))
     assert (err.column, err.row) == ("indicator", 4)
     assert "Vale has 'Older people living alone' twice" in str(err)
 

@@ -5,8 +5,6 @@ Row numbers are spreadsheet row numbers: the header is row 1, the first step row
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
@@ -16,7 +14,8 @@ from compass_widgets.data.process_steps import (
     SCHEMA,
     load_process_steps,
 )
-from compass_widgets.errors import CompassDataError
+
+from .data_support import Sample
 
 HEADER = ",".join(SCHEMA.names)
 FEATURES_NO = ",".join(["no"] * 6)
@@ -25,35 +24,7 @@ ROWS = [
     "2,Waiting,Nobody calls.,Team,no,yes,no,no,no,no,1,1,0,0,0,1",                  # row 3
     "3,Telling your story,Again.,Officer,yes,no,no,no,no,no,0,1,1,1,1,1",           # row 4
 ]
-
-
-def _csv(rows: list[str] = ROWS, header: str = HEADER) -> str:
-    return "\n".join([header, *rows]) + "\n"
-
-
-def _with(row: int, column: str, value: str) -> str:
-    """The good file with one cell changed: ``row`` is a spreadsheet row number (2 = first)."""
-    lines = [line.split(",") for line in ROWS]
-    lines[row - 2][SCHEMA.names.index(column)] = value
-    return _csv([",".join(line) for line in lines])
-
-
-@pytest.fixture
-def write(tmp_path):
-    def write(text: str | bytes, encoding: str = "utf-8") -> Path:
-        path = tmp_path / "steps.csv"
-        path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
-        return path
-    return write
-
-
-def _error(path: Path) -> CompassDataError:
-    with pytest.raises(CompassDataError) as info:
-        load_process_steps(path)
-    err = info.value
-    assert err.file == str(path)
-    assert err.hint and err.hint in str(err)  # every error says what to do
-    return err
+SAMPLE = Sample(load_process_steps, HEADER, ROWS)
 
 
 # -- the shipped process ---------------------------------------------------------------
@@ -91,7 +62,7 @@ def test_shipped_process_has_every_feature_and_is_set_in_ashworth(shipped):
 
 
 def test_good_file_loads_with_clean_types(write):
-    frame = load_process_steps(write(_csv()))
+    frame = load_process_steps(write(SAMPLE.csv()))
     assert frame["step"].tolist() == [1, 2, 3]
     assert frame["unexplained_wait"].tolist() == [False, True, False]
     assert frame["safety"].tolist() == [2, 1, 0]
@@ -99,7 +70,7 @@ def test_good_file_loads_with_clean_types(write):
 
 def test_windows_1252_file_is_accepted(write):
     text = "Told to wait – no date given; £0 paid"
-    path = write(_with(3, "description", text), encoding="cp1252")
+    path = write(SAMPLE.with_cell(3, "description", text), encoding="cp1252")
     assert b"\x96" in path.read_bytes()  # really cp1252: the en dash
     assert load_process_steps(path)["description"].iloc[1] == text
 
@@ -108,7 +79,7 @@ def test_windows_1252_file_is_accepted(write):
 
 
 def test_header_only(write):
-    err = _error(write(HEADER + "\n"))
+    err = SAMPLE.refused(write(HEADER + "\n"))
     assert (err.column, err.row) == (None, None)
     assert "Add at least one step" in str(err)
 
@@ -122,30 +93,30 @@ def test_header_only(write):
     (3, "who", " ", "a value is missing"),
 ])
 def test_bad_value_at_a_known_row(write, row, column, value, message):
-    err = _error(write(_with(row, column, value)))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(row, column, value)))
     assert (err.column, err.row) == (column, row)
     assert message in str(err)
 
 
 def test_score_that_is_not_whole(write):
-    err = _error(write(_with(4, "empowerment", "1.5")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(4, "empowerment", "1.5")))
     assert (err.column, err.row) == ("empowerment", 4)
     assert "'1.5' is not a whole number" in str(err)
     assert "from 0 (not at all) to 3 (fully)" in str(err)
 
 
 def test_step_number_that_is_not_whole(write):
-    err = _error(write(_with(3, "step", "2.5")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(3, "step", "2.5")))
     assert (err.column, err.row) == ("step", 3)
 
 
 def test_repeated_step_number(write):
-    err = _error(write(_with(4, "step", "2")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(4, "step", "2")))
     assert (err.column, err.row) == ("step", 4)
     assert "step number '2' appears twice" in str(err)
 
 
 def test_repeated_step_name(write):
-    err = _error(write(_with(4, "step_name", "Waiting")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(4, "step_name", "Waiting")))
     assert (err.column, err.row) == ("step_name", 4)
     assert "the step name 'Waiting' appears twice" in str(err)

@@ -5,15 +5,14 @@ Row numbers are spreadsheet row numbers: the header is row 1, the first situatio
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from compass_widgets.data.situations import SCHEMA, load_situations
 from compass_widgets.datasets import shipped_path
-from compass_widgets.errors import CompassDataError
 from compass_widgets.models.routes import QUESTION_KEYS, ROUTE_KEYS, check_situations
+
+from .data_support import Sample
 
 NEIGHBOURHOODS = {"Hollins Vale", "Millbrook", "Station Fields", "Canal Side", "All of Ashworth"}
 HEADER = ",".join(SCHEMA.names)
@@ -23,35 +22,7 @@ ROWS = [
     "S3,Clinics,Hollins Vale,Doing well,no,yes,no,no,yes,yes,no,yes,yes,"
     "psr_direct_award_c,no,Keep",                                                             # 4
 ]
-
-
-def _csv(rows: list[str] = ROWS, header: str = HEADER) -> str:
-    return "\n".join([header, *rows]) + "\n"
-
-
-def _with(row: int, column: str, value: str) -> str:
-    """The good file with one cell changed: ``row`` is a spreadsheet row number (2 = first)."""
-    lines = [line.split(",") for line in ROWS]
-    lines[row - 2][SCHEMA.names.index(column)] = value
-    return _csv([",".join(line) for line in lines])
-
-
-@pytest.fixture
-def write(tmp_path):
-    def write(text: str | bytes, name: str = "situations.csv", encoding: str = "utf-8") -> Path:
-        path = tmp_path / name
-        path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
-        return path
-    return write
-
-
-def _error(path: Path) -> CompassDataError:
-    with pytest.raises(CompassDataError) as info:
-        load_situations(path)
-    err = info.value
-    assert err.file == str(path)
-    assert err.hint and err.hint in str(err)
-    return err
+SAMPLE = Sample(load_situations, HEADER, ROWS)
 
 
 # -- the shipped file --------------------------------------------------------------------------
@@ -95,20 +66,20 @@ def test_data_dictionary_says_synthetic_and_not_legal_advice():
 
 
 def test_good_file_loads(write):
-    frame = load_situations(write(_csv()))
+    frame = load_situations(write(SAMPLE.csv()))
     assert frame["commissioner_route"].tolist() == ["grant", "open", "psr_direct_award_c"]
     assert frame["is_grant"].tolist() == [True, False, False]
     assert check_situations(frame)["agree"].all()
 
 
 def test_windows_1252_file_with_a_pound_sign_is_accepted(write):
-    path = write(_with(3, "description", "Mowing for £900k"), encoding="cp1252")
+    path = write(SAMPLE.with_cell(3, "description", "Mowing for £900k"), encoding="cp1252")
     assert b"\xa3" in path.read_bytes()
     assert load_situations(path)["description"].tolist()[1] == "Mowing for £900k"
 
 
 def test_route_labels_are_case_insensitive(write):
-    frame = load_situations(write(_with(3, "commissioner_route", "OPEN")))
+    frame = load_situations(write(SAMPLE.with_cell(3, "commissioner_route", "OPEN")))
     assert frame["commissioner_route"].tolist()[1] == "open"
 
 
@@ -116,18 +87,18 @@ def test_route_labels_are_case_insensitive(write):
 
 
 def test_bad_yes_no_at_a_known_row(write):
-    err = _error(write(_with(3, "above_threshold", "maybe")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(3, "above_threshold", "maybe")))
     assert (err.column, err.row) == ("above_threshold", 3)
     assert "'maybe' is not yes or no" in str(err)
 
 
 def test_bad_route_at_a_known_row(write):
-    err = _error(write(_with(4, "commissioner_route", "direct award")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(4, "commissioner_route", "direct award")))
     assert (err.column, err.row) == ("commissioner_route", 4)
     assert "'direct award' is not a route" in str(err)
     assert "Use one of: grant, below_threshold, open" in str(err)
 
 
 def test_header_only(write):
-    err = _error(write(HEADER + "\n"))
+    err = SAMPLE.refused(write(HEADER + "\n"))
     assert "Add at least one situation" in str(err)

@@ -5,16 +5,15 @@ Row numbers are spreadsheet row numbers: the header is row 1, the first vignette
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from compass_widgets.data import vignettes
 from compass_widgets.data.vignettes import FEATURES, SCHEMA, load_vignettes
 from compass_widgets.datasets import shipped_path
-from compass_widgets.errors import CompassDataError
 from compass_widgets.models.cynefin import DOMAINS, SortingExercise
+
+from .data_support import Sample
 
 NEIGHBOURHOODS = {"Hollins Vale", "Millbrook", "Station Fields", "Canal Side", "All of Ashworth"}
 HEADER = ",".join(SCHEMA.names)
@@ -24,35 +23,7 @@ ROWS = [
     "V3,Hollins Vale,Care,Rings 999 at night,no,no,yes,yes,yes,no,complex,Probe",   # row 4
     "V4,Station Fields,Emergency,Flats on fire,no,no,no,yes,yes,yes,chaotic,Act",   # row 5
 ]
-
-
-def _csv(rows: list[str] = ROWS, header: str = HEADER) -> str:
-    return "\n".join([header, *rows]) + "\n"
-
-
-def _with(row: int, column: str, value: str) -> str:
-    """The good file with one cell changed: ``row`` is a spreadsheet row number (2 = first)."""
-    lines = [line.split(",") for line in ROWS]
-    lines[row - 2][SCHEMA.names.index(column)] = value
-    return _csv([",".join(line) for line in lines])
-
-
-@pytest.fixture
-def write(tmp_path):
-    def write(text: str | bytes, name: str = "vignettes.csv", encoding: str = "utf-8") -> Path:
-        path = tmp_path / name
-        path.write_bytes(text if isinstance(text, bytes) else text.encode(encoding))
-        return path
-    return write
-
-
-def _error(path: Path) -> CompassDataError:
-    with pytest.raises(CompassDataError) as info:
-        load_vignettes(path)
-    err = info.value
-    assert err.file == str(path)
-    assert err.hint and err.hint in str(err)  # every error says what to do
-    return err
+SAMPLE = Sample(load_vignettes, HEADER, ROWS)
 
 
 # -- the shipped file --------------------------------------------------------------------------
@@ -118,26 +89,26 @@ def test_same_seed_same_order_and_other_seed_other_order():
 
 
 def test_good_file_loads(write):
-    frame = load_vignettes(write(_csv()))
+    frame = load_vignettes(write(SAMPLE.csv()))
     assert frame["vignette_id"].tolist() == ["V1", "V2", "V3", "V4"]
     assert frame["immediate_risk"].tolist() == [False, False, False, True]
     assert frame["practitioner_domain"].tolist() == list(DOMAINS)
 
 
 def test_windows_1252_file_with_a_pound_sign_is_accepted(write):
-    path = write(_with(3, "vignette", "Owes £40 in rent"), encoding="cp1252")
+    path = write(SAMPLE.with_cell(3, "vignette", "Owes £40 in rent"), encoding="cp1252")
     assert b"\xa3" in path.read_bytes()  # really cp1252, not UTF-8
     assert load_vignettes(path)["vignette"].tolist()[1] == "Owes £40 in rent"
 
 
 def test_labels_are_case_insensitive_and_trimmed(write):
-    frame = load_vignettes(write(_with(2, "practitioner_domain", " Clear ")))
+    frame = load_vignettes(write(SAMPLE.with_cell(2, "practitioner_domain", " Clear ")))
     assert frame["practitioner_domain"].tolist()[0] == "clear"
 
 
 def test_header_case_and_extra_columns_are_forgiven(write):
     header = HEADER.upper() + ",my_notes"
-    frame = load_vignettes(write(_csv([row + ",x" for row in ROWS], header)))
+    frame = load_vignettes(write(SAMPLE.csv([row + ",x" for row in ROWS], header)))
     assert list(frame.columns) == [*SCHEMA.names, "my_notes"]
 
 
@@ -145,30 +116,30 @@ def test_header_case_and_extra_columns_are_forgiven(write):
 
 
 def test_bad_yes_no_at_a_known_row(write):
-    err = _error(write(_with(4, "many_agencies", "sometimes")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(4, "many_agencies", "sometimes")))
     assert (err.column, err.row) == ("many_agencies", 4)
     assert "'sometimes' is not yes or no" in str(err)
 
 
 def test_bad_domain_at_a_known_row(write):
-    err = _error(write(_with(5, "practitioner_domain", "disorder")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(5, "practitioner_domain", "disorder")))
     assert (err.column, err.row) == ("practitioner_domain", 5)
     assert "'disorder' is not a Cynefin domain" in str(err)
     assert "Use clear, complicated, complex or chaotic." in str(err)
 
 
 def test_blank_cell_at_a_known_row(write):
-    err = _error(write(_with(3, "vignette", " ")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(3, "vignette", " ")))
     assert (err.column, err.row) == ("vignette", 3)
     assert "a value is missing" in str(err)
 
 
 def test_header_only(write):
-    err = _error(write(HEADER + "\n"))
+    err = SAMPLE.refused(write(HEADER + "\n"))
     assert "header but no rows" in str(err)
     assert "Add at least one vignette" in str(err)
 
 
 def test_missing_file(tmp_path):
-    err = _error(tmp_path / "nowhere.csv")
+    err = SAMPLE.refused(tmp_path / "nowhere.csv")
     assert "file not found" in str(err)

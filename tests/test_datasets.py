@@ -5,13 +5,13 @@ Row numbers are spreadsheet row numbers: the header is row 1, the first contact 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from compass_widgets.datasets import CONTACT_COLUMNS, load_contacts, read_text, shipped_path
 from compass_widgets.errors import CompassDataError
+
+from .data_support import Sample
 
 HEADER = "contact_id,date,channel,service,reason,demand_type,repeat_contact,minutes"
 ROWS = [
@@ -20,39 +20,7 @@ ROWS = [
     "C3,2025-04-03,Email,Repairs,Chase repair,failure,yes,20",    # row 4
     "C4,2025-04-04,Web form,Waste,New bin,value,no,4",            # row 5
 ]
-
-
-def _csv(rows: list[str] = ROWS, header: str = HEADER) -> str:
-    return "\n".join([header, *rows]) + "\n"
-
-
-def _with(row: int, column: str, value: str) -> str:
-    """The good file with one cell changed: ``row`` is a spreadsheet row number (2 = first)."""
-    lines = [line.split(",") for line in ROWS]
-    lines[row - 2][CONTACT_COLUMNS.index(column)] = value
-    return _csv([",".join(line) for line in lines])
-
-
-@pytest.fixture
-def write(tmp_path):
-    def write(text: str | bytes, name: str = "contacts.csv", encoding: str = "utf-8") -> Path:
-        path = tmp_path / name
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_bytes(text.encode(encoding))
-        return path
-    return write
-
-
-def _error(path: Path) -> CompassDataError:
-    with pytest.raises(CompassDataError) as info:
-        load_contacts(path)
-    err = info.value
-    assert err.file == str(path)
-    assert str(err).startswith(str(path))
-    assert err.hint and err.hint in str(err)  # every error says what to do
-    return err
+SAMPLE = Sample(load_contacts, HEADER, ROWS)
 
 
 # -- the shipped log ---------------------------------------------------------------
@@ -102,7 +70,7 @@ def test_loading_the_shipped_path_explicitly_gives_the_same_frame(shipped):
 
 
 def test_good_file_loads_with_clean_types(write):
-    frame = load_contacts(write(_csv()))
+    frame = load_contacts(write(SAMPLE.csv()))
     assert frame["contact_id"].tolist() == ["C1", "C2", "C3", "C4"]
     assert frame["date"].tolist() == [pd.Timestamp(f"2025-04-0{d}") for d in range(1, 5)]
     assert frame["repeat_contact"].tolist() == [False, True, True, False]
@@ -110,14 +78,14 @@ def test_good_file_loads_with_clean_types(write):
 
 
 def test_uk_dates_are_accepted(write):
-    frame = load_contacts(write(_with(2, "date", "31/03/2026").replace("2025-04-02",
+    frame = load_contacts(write(SAMPLE.with_cell(2, "date", "31/03/2026").replace("2025-04-02",
                                                                        "01/04/2025")))
     # 01/04/2025 is the first of April (day first), not the fourth of January.
     assert frame["date"].tolist()[:2] == [pd.Timestamp("2026-03-31"), pd.Timestamp("2025-04-01")]
 
 
 def test_windows_1252_file_with_a_pound_sign_is_accepted(write):
-    text = _with(3, "reason", "Refund of £5 not paid")
+    text = SAMPLE.with_cell(3, "reason", "Refund of £5 not paid")
     path = write(text, encoding="cp1252")
     assert b"\xa3" in path.read_bytes()  # really cp1252, not UTF-8
     assert load_contacts(path)["reason"].tolist()[1] == "Refund of £5 not paid"
@@ -126,12 +94,12 @@ def test_windows_1252_file_with_a_pound_sign_is_accepted(write):
 def test_header_case_spaces_and_extra_columns_are_forgiven(write):
     header = " Contact_ID ,Date,Channel,Service,Reason,Demand_Type,Repeat_Contact,Minutes,Notes"
     rows = [row + ",note" for row in ROWS]
-    frame = load_contacts(write(_csv(rows, header)))
+    frame = load_contacts(write(SAMPLE.csv(rows, header)))
     assert list(frame.columns) == [*CONTACT_COLUMNS, "notes"]
 
 
 def test_values_are_trimmed_and_labels_are_case_insensitive(write):
-    text = _csv(["C1, 2025-04-01 , Phone ,Repairs,New repair, FAILURE ,Y, 8 ",
+    text = SAMPLE.csv(["C1, 2025-04-01 , Phone ,Repairs,New repair, FAILURE ,Y, 8 ",
                  "C2,2025-04-02,Phone,Repairs,New repair,Value,TRUE,0",
                  "C3,2025-04-02,Phone,Repairs,New repair,value,0,12.5"])
     frame = load_contacts(write(text))
@@ -155,21 +123,21 @@ def test_a_100000_row_file_loads(write, shipped):
 
 
 def test_missing_file(tmp_path):
-    err = _error(tmp_path / "nowhere.csv")
+    err = SAMPLE.refused(tmp_path / "nowhere.csv")
     assert (err.column, err.row) == (None, None)
     assert "file not found" in str(err)
     assert "Check the name and the folder" in str(err)
 
 
 def test_header_only(write):
-    err = _error(write(HEADER + "\n"))
+    err = SAMPLE.refused(write(HEADER + "\n"))
     assert (err.column, err.row) == (None, None)
     assert "header but no rows" in str(err)
     assert "Add at least one contact" in str(err)
 
 
 def test_renamed_column_names_what_was_found(write):
-    err = _error(write(_csv(header=HEADER.replace("reason", "contact reason"))))
+    err = SAMPLE.refused(write(SAMPLE.csv(header=HEADER.replace("reason", "contact reason"))))
     assert (err.column, err.row) == ("reason", None)
     assert "missing column reason" in str(err)
     assert "contact reason" in str(err)  # the learner sees what their header says
@@ -177,52 +145,52 @@ def test_renamed_column_names_what_was_found(write):
 
 def test_two_missing_columns_are_both_named(write):
     header = HEADER.replace("channel", "route").replace("service", "team")
-    err = _error(write(_csv(header=header)))
+    err = SAMPLE.refused(write(SAMPLE.csv(header=header)))
     assert err.column == "channel"
     assert "missing columns channel, service" in str(err)
 
 
 def test_bad_date_at_a_known_row(write):
-    err = _error(write(_with(4, "date", "30/02/2026")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(4, "date", "30/02/2026")))
     assert (err.column, err.row) == ("date", 4)
     assert "'30/02/2026' is not a date" in str(err)
     assert "Write dates as 2026-03-31 or 31/03/2026" in str(err)
 
 
 def test_american_date_is_refused(write):
-    err = _error(write(_with(3, "date", "03/31/2026")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(3, "date", "03/31/2026")))
     assert (err.column, err.row) == ("date", 3)
 
 
 def test_bad_demand_type(write):
-    err = _error(write(_with(5, "demand_type", "Failure demand")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(5, "demand_type", "Failure demand")))
     assert (err.column, err.row) == ("demand_type", 5)
     assert "'Failure demand' is not a demand type" in str(err)
     assert "Use 'value'" in str(err)
 
 
 def test_bad_repeat_flag(write):
-    err = _error(write(_with(3, "repeat_contact", "maybe")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(3, "repeat_contact", "maybe")))
     assert (err.column, err.row) == ("repeat_contact", 3)
     assert "'maybe' is not yes or no" in str(err)
     assert "Write yes or no" in str(err)
 
 
 def test_negative_minutes(write):
-    err = _error(write(_with(4, "minutes", "-5")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(4, "minutes", "-5")))
     assert (err.column, err.row) == ("minutes", 4)
     assert "'-5' is not a number of minutes" in str(err)
     assert "Write the minutes as a plain number" in str(err)
 
 
 def test_non_numeric_minutes(write):
-    err = _error(write(_with(2, "minutes", "ten")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(2, "minutes", "ten")))
     assert (err.column, err.row) == ("minutes", 2)
     assert "'ten' is not a number of minutes" in str(err)
 
 
 def test_blank_cell(write):
-    err = _error(write(_with(4, "channel", "  ")))
+    err = SAMPLE.refused(write(SAMPLE.with_cell(4, "channel", "  ")))
     assert (err.column, err.row) == ("channel", 4)
     assert "a value is missing" in str(err)
     assert "Fill in every cell" in str(err)
@@ -230,13 +198,13 @@ def test_blank_cell(write):
 
 def test_short_line_is_reported_as_missing_values(write):
     rows = [*ROWS[:2], "C3,2025-04-03,Email,Repairs,Chase repair,failure", *ROWS[3:]]
-    err = _error(write(_csv(rows)))
+    err = SAMPLE.refused(write(SAMPLE.csv(rows)))
     assert (err.column, err.row) == ("repeat_contact", 4)
 
 
 def test_only_the_first_bad_row_is_reported(write):
     rows = [line.replace(",no,", ",perhaps,").replace(",yes,", ",perhaps,") for line in ROWS]
-    err = _error(write(_csv(rows)))
+    err = SAMPLE.refused(write(SAMPLE.csv(rows)))
     assert (err.column, err.row) == ("repeat_contact", 2)
 
 
@@ -253,7 +221,7 @@ def test_bytes_no_encoding_can_read(tmp_path):
 def test_badly_quoted_line_extra_comma(write):
     # An unquoted comma in the reason on spreadsheet row 3 gives that line nine fields.
     rows = [ROWS[0], "C2,2025-04-02,Phone,Repairs,Chase, repair,failure,yes,10", *ROWS[2:]]
-    err = _error(write(_csv(rows)))
+    err = SAMPLE.refused(write(SAMPLE.csv(rows)))
     assert "not a well-formed CSV" in str(err)
     assert "check the commas on that line" in str(err)
     assert (err.column, err.row) == (None, 3)
@@ -262,7 +230,7 @@ def test_badly_quoted_line_extra_comma(write):
 def test_badly_quoted_line_unclosed_quote(write):
     # A quote opened on spreadsheet row 3 and never closed swallows the rest of the file.
     rows = [ROWS[0], 'C2,2025-04-02,"Phone,Repairs,Chase repair,failure,yes,10', *ROWS[2:]]
-    err = _error(write(_csv(rows)))
+    err = SAMPLE.refused(write(SAMPLE.csv(rows)))
     assert "not a well-formed CSV" in str(err)
     assert (err.column, err.row) == (None, 3)
 
