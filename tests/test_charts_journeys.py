@@ -26,29 +26,12 @@ from compass_widgets.charts.journeys import (
 from compass_widgets.data.journeys import load_journeys
 from compass_widgets.models.journeys import JourneyAnalysis
 
-COLUMNS = ["person_id", "persona", "day", "organisation", "layer", "event_type", "handoff",
-           "retold_story", "days_waiting", "what_happened"]
-EVENTS = [
-    ("A", "Ann: chain", 0, "Self", "person", "crisis", False, False, 0, "Falls"),
-    ("A", "Ann: chain", 1, "GP", "institution", "contact", False, True, 0, "Sees GP"),
-    ("A", "Ann: chain", 1, "GP", "institution", "referral", True, False, 0, "Referred"),
-    ("A", "Ann: chain", 2, "Clinic", "institution", "waiting", False, False, 10, "Waits"),
-    ("A", "Ann: chain", 5, "Housing", "institution", "waiting", False, False, 4, "Waits too"),
-    ("A", "Ann: chain", 12, "Clinic", "institution", "assessment", False, True, 0, "Seen"),
-    ("A", "Ann: chain", 15, "A&E", "institution", "crisis", True, True, 0, "Crisis"),
-    ("B", "Bo: connector", 0, "Self", "person", "crisis", False, False, 0, "Falls"),
-    ("B", "Bo: connector", 0, "Neighbour", "community", "support", False, False, 0, "Helped"),
-    ("B", "Bo: connector", 3, "Connector", "community", "contact", False, True, 0, "Listened"),
-    ("B", "Bo: connector", 10, "GP", "institution", "referral", True, False, 0, "Referred"),
-    ("B", "Bo: connector", 11, "Clinic", "institution", "waiting", False, False, 5, "Waits"),
-]
+from .test_models_journeys import EVENTS, journeys_frame
 
 
 @pytest.fixture
 def tiny() -> JourneyAnalysis:
-    frame = pd.DataFrame(EVENTS, columns=COLUMNS).astype(
-        {"day": float, "days_waiting": float, "handoff": bool, "retold_story": bool})
-    return JourneyAnalysis(frame)
+    return JourneyAnalysis(journeys_frame(EVENTS))
 
 
 @pytest.fixture(scope="module")
@@ -196,7 +179,7 @@ def test_layers_summary_with_one_point_between_them():
         ("A", "A", 1, "N", "community", "support", False, False, 0, "x")] * 50 + [
         ("B", "B", 0, "Self", "person", "crisis", False, False, 0, "x")] * 49 + [
         ("B", "B", 1, "N", "community", "support", False, False, 0, "x")] * 51
-    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame = journeys_frame(rows)
     assert summarise_journey_layers(JourneyAnalysis(frame)).endswith(
         "The second journey had 1 percentage point more of its events in the community.")
 

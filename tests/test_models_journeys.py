@@ -62,7 +62,8 @@ EVENTS = [
 ]
 
 
-def _frame(rows: list[tuple]) -> pd.DataFrame:
+def journeys_frame(rows: list[tuple]) -> pd.DataFrame:
+    """Journey events as the loader returns them."""
     frame = pd.DataFrame(rows, columns=COLUMNS)
     return frame.astype({"day": float, "days_waiting": float, "handoff": bool,
                          "retold_story": bool})
@@ -70,7 +71,7 @@ def _frame(rows: list[tuple]) -> pd.DataFrame:
 
 @pytest.fixture
 def tiny_journeys() -> pd.DataFrame:
-    return _frame(EVENTS)
+    return journeys_frame(EVENTS)
 
 
 @pytest.fixture
@@ -126,7 +127,7 @@ def test_figures_as_dict_follow_the_labels(analysis):
 
 
 def test_no_events_give_zero_figures():
-    empty = _frame([])
+    empty = journeys_frame([])
     assert journey_figures(empty) == JourneyFigures(0, 0, 0, 0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 
@@ -316,7 +317,7 @@ def test_missing_columns_are_named(tiny_journeys):
 
 def test_no_events_are_refused():
     with pytest.raises(ValueError, match="there are no events"):
-        JourneyAnalysis(_frame([]))
+        JourneyAnalysis(journeys_frame([]))
 
 
 # -- properties -----------------------------------------------------------------------------
@@ -334,7 +335,7 @@ event = st.tuples(
 
 
 def _events(drawn: list[tuple]) -> pd.DataFrame:
-    return _frame([(p, f"Person {p}", day, org, layer, kind, hand, told, wait, "x")
+    return journeys_frame([(p, f"Person {p}", day, org, layer, kind, hand, told, wait, "x")
                    for p, day, org, layer, kind, hand, told, wait in drawn])
 
 

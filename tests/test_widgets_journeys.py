@@ -23,29 +23,14 @@ from compass_widgets.data.journeys import load_journeys
 from compass_widgets.store import LearnerStore
 from compass_widgets.widgets.journeys import JourneyMap
 
-COLUMNS = ["person_id", "persona", "day", "organisation", "layer", "event_type", "handoff",
-           "retold_story", "days_waiting", "what_happened"]
-EVENTS = [
-    ("A", "Ann: chain", 0, "Self", "person", "crisis", False, False, 0, "Falls"),
-    ("A", "Ann: chain", 1, "GP", "institution", "contact", False, True, 0, "Sees GP"),
-    ("A", "Ann: chain", 1, "GP", "institution", "referral", True, False, 0, "Referred"),
-    ("A", "Ann: chain", 2, "Clinic", "institution", "waiting", False, False, 10, "Waits"),
-    ("A", "Ann: chain", 5, "Housing", "institution", "waiting", False, False, 4, "Waits too"),
-    ("A", "Ann: chain", 12, "Clinic", "institution", "assessment", False, True, 0, "Seen"),
-    ("A", "Ann: chain", 15, "A&E", "institution", "crisis", True, True, 0, "Crisis"),
-    ("B", "Bo: connector", 0, "Self", "person", "crisis", False, False, 0, "Falls"),
-    ("B", "Bo: connector", 0, "Neighbour", "community", "support", False, False, 0, "Helped"),
-    ("B", "Bo: connector", 3, "Connector", "community", "contact", False, True, 0, "Listened"),
-    ("B", "Bo: connector", 10, "GP", "institution", "referral", True, False, 0, "Referred"),
-    ("B", "Bo: connector", 11, "Clinic", "institution", "waiting", False, False, 5, "Waits"),
-    ("C", "Cy: chain", 0, "GP", "institution", "referral", True, True, 0, "Referred"),
-]
+from .test_models_journeys import EVENTS, journeys_frame
 
 
 @pytest.fixture
 def journeys() -> pd.DataFrame:
-    return pd.DataFrame(EVENTS, columns=COLUMNS).astype(
-        {"day": float, "days_waiting": float, "handoff": bool, "retold_story": bool})
+    # Ann and Bo, and Cy, whose journey is a single referral.
+    return journeys_frame([*EVENTS, ("C", "Cy: chain", 0, "GP", "institution", "referral",
+                                     True, True, 0, "Referred")])
 
 
 @pytest.fixture
