@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import copy
 import csv
-import html
 import io
 import os
 import re
@@ -45,6 +44,8 @@ from typing import Any
 
 import nbformat
 import pytest
+
+from .nbgrader_support import find_cell, html_text, regions, squash, swap
 
 WORKBOOK = Path(__file__).resolve().parents[1] / "workbook"
 ASSIGNMENT = "02-failure-demand"
@@ -109,37 +110,6 @@ def compass(course: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def nbgrader(course: Path, *args: str, memory_limit: bool = False
              ) -> subprocess.CompletedProcess[str]:
     return run(course, str(BIN / "nbgrader"), *args, memory_limit=memory_limit)
-
-
-def find_cell(notebook: nbformat.NotebookNode, grade_id: str) -> nbformat.NotebookNode:
-    return next(c for c in notebook.cells
-                if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
-
-
-def swap(text: str, old: str, new: str) -> str:
-    assert old in text, f"{old!r} not found: has the workbook changed?"
-    return text.replace(old, new)
-
-
-def regions(source: str, begin: str, end: str) -> list[str]:
-    found: list[str] = []
-    inside = False
-    for line in source.split("\n"):
-        if begin in line:
-            inside = True
-        elif end in line:
-            inside = False
-        elif inside:
-            found.append(line)
-    return found
-
-
-def squash(text: str) -> str:
-    return " ".join(text.split())
-
-
-def html_text(path: Path) -> str:
-    return squash(html.unescape(re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8"))))
 
 
 def without_id(record: dict[str, Any]) -> dict[str, Any]:
