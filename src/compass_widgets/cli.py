@@ -3,6 +3,9 @@
 ``compass lab`` opens the course in JupyterLab, set up for offline use.
 ``compass grade`` autogrades a cohort's nbgrader submissions in parallel, makes their
 feedback and can export the grades (see :mod:`compass_widgets.cohort`).
+``compass progress``, ``compass portfolio`` and ``compass reset`` serve a learner
+studying alone: how far they have got, a portfolio of their work, and a fresh start on
+one module (see :mod:`compass_widgets.progress` and :mod:`compass_widgets.learner_portfolio`).
 """
 
 from __future__ import annotations
@@ -115,6 +118,129 @@ def _grade(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _module_number(text: str) -> str:
+    """Return a module as the store names it: ``"2"`` becomes ``"02"``."""
+    text = text.strip()
+    return text.zfill(2) if text.isdigit() and len(text) < 2 else text
+
+
+def _progress(args: argparse.Namespace) -> int:
+    import json
+
+    from compass_widgets.progress import learner_progress
+    from compass_widgets.store import LearnerStore
+
+    course = Path(args.course) if args.course else course_dir()
+    store = LearnerStore()
+    progress = learner_progress(store, course)
+    if progress.course is None:
+        print(f"compass: no course notebooks found in {course}, so only what is saved in "
+              f"{store.home} is shown and what is left to do is unknown. Run this from the "
+              "compass folder, or give --course PATH.", file=sys.stderr)
+    if args.json:
+        print(json.dumps(progress.to_dict(), indent=2))
+        return 0
+    if not progress.modules:
+        print(f"Nothing is saved yet in {store.home}. Open the course with `compass lab` and "
+              "start with 00-orientation.ipynb.")
+        return 0
+    print(progress.table())
+    print()
+    print(progress.summary())
+    print(progress.next_step())
+    return 0
+
+
+def _portfolio(args: argparse.Namespace) -> int:
+    from compass_widgets.learner_portfolio import build_portfolio
+    from compass_widgets.store import LearnerStore
+
+    course = Path(args.course) if args.course else course_dir()
+    out = Path(args.out)
+    want_pdf = args.pdf or out.suffix.lower() == ".pdf"
+    try:
+        result = build_portfolio(out, LearnerStore(), course, pdf=args.pdf)
+    except OSError as error:
+        print(f"compass: could not write the portfolio to {out}: {error}", file=sys.stderr)
+        return 2
+    for note in result.notes:
+        print(f"compass: {note}", file=sys.stderr)
+    charts = f"{result.figures} chart{'' if result.figures == 1 else 's'}"
+    print(f"Portfolio written to {result.html.resolve()} ({_size(result.size)}, {charts}).")
+    if result.pdf is not None:
+        print(f"PDF written to {result.pdf.resolve()} ({_size(result.pdf.stat().st_size)}).")
+    return 1 if want_pdf and result.pdf is None else 0
+
+
+def _size(size: int) -> str:
+    """Return a file size in words a reader knows.
+
+    Examples
+    --------
+    >>> _size(512), _size(20_480), _size(3_500_000)
+    ('512 bytes', '20.0 KB', '3.3 MB')
+    """
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def _reset(args: argparse.Namespace) -> int:
+    from compass_widgets.store import LearnerStore
+
+    store = LearnerStore()
+    if args.restore:
+        backup = Path(args.restore)
+        try:
+            module = store.restore(backup)
+        except FileNotFoundError:
+            print(f"compass: there is no backup at {backup}. Backups are kept in "
+                  f"{store.backups}.", file=sys.stderr)
+            return 2
+        except ValueError as error:
+            print(f"compass: {error}", file=sys.stderr)
+            return 2
+        print(f"Restored module {module}'s answers from {backup} to {store.path(module)}. "
+              "Restart the module's notebook kernel to see them.")
+        return 0
+    if not args.module:
+        print("compass: say which module to clear, such as `compass reset 02`, or give "
+              "--restore BACKUP to put a backup back.", file=sys.stderr)
+        return 2
+    module = _module_number(args.module)
+    saved = store.modules()
+    if module not in saved:
+        having = ", ".join(saved) if saved else "none yet"
+        print(f"compass: module {module} has no saved answers in {store.home}. Modules with "
+              f"answers: {having}.", file=sys.stderr)
+        return 2
+    if not args.yes:
+        count = len(store.answers(module))
+        what = "the one saved answer" if count == 1 else f"all {count} saved answers"
+        print(f"This clears {what} of module {module} (self-checks, reflections and tools). "
+              "A backup is kept first.")
+        try:
+            typed = input("Type the module number to confirm: ")
+        except EOFError:
+            typed = ""
+        if _module_number(typed) != module:
+            print("compass: not confirmed, so nothing was cleared. Type the module number "
+                  "exactly, or add --yes.", file=sys.stderr)
+            return 1
+    try:
+        backup = store.clear(module)
+    except KeyError:
+        print(f"compass: module {module} has no saved answers any more; nothing was cleared.",
+              file=sys.stderr)
+        return 2
+    print(f"Cleared module {module}. Its answers were kept in {backup}")
+    print(f"To put them back: compass reset --restore {backup}")
+    print("If the module's notebook is open, restart its kernel, so that it starts afresh.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser for ``compass``."""
     parser = argparse.ArgumentParser(
@@ -164,6 +290,51 @@ def build_parser() -> argparse.ArgumentParser:
                        help="write the assignment's grades to this CSV file: nbgrader "
                        "export's columns, then a score for each part")
     grade.set_defaults(run=_grade)
+
+    progress = sub.add_parser(
+        "progress", help="show which modules you have started and finished",
+        description="Show, for each module, whether you have not started, started or "
+        "finished it, how many self-checks you have passed, how many reflections you have "
+        "written and which tools' work is saved; then what to do next. A module is finished "
+        "when every self-check is answered correctly and every reflection written. Read from "
+        "your saved answers ($COMPASS_HOME, by default ~/.compass) and the course notebooks.",
+    )
+    progress.add_argument("--course", metavar="DIR",
+                          help="course folder, to know what each module contains "
+                          "(default: ./course)")
+    progress.add_argument("--json", action="store_true",
+                          help="print the same as JSON, for other programs")
+    progress.set_defaults(run=_progress)
+
+    portfolio = sub.add_parser(
+        "portfolio", help="make a portfolio of your work: one HTML file (or a PDF)",
+        description="Gather your progress, reflections, self-assessment, 100-day plan and "
+        "the charts of the analyses you saved into one HTML file that opens anywhere, with "
+        "no internet, and prints well. With --pdf, or an --out name ending in .pdf, it is "
+        "also printed to PDF with Chromium, if Chromium is installed.",
+    )
+    portfolio.add_argument("--out", metavar="FILE", default="portfolio.html",
+                           help="the file to write (default: portfolio.html)")
+    portfolio.add_argument("--pdf", action="store_true",
+                           help="also make a PDF beside the HTML file (needs Chromium)")
+    portfolio.add_argument("--course", metavar="DIR",
+                           help="course folder, for module titles and reflection prompts "
+                           "(default: ./course)")
+    portfolio.set_defaults(run=_portfolio)
+
+    reset = sub.add_parser(
+        "reset", help="clear one module's saved answers (a backup is kept)",
+        description="Clear every saved answer of one module (self-checks, reflections, "
+        "tools), to start it again. You are asked to type the module number to confirm. "
+        "A backup is kept first in $COMPASS_HOME/backups; put it back with "
+        "`compass reset --restore BACKUP`.",
+    )
+    reset.add_argument("module", metavar="MODULE", nargs="?",
+                       help="the module to clear, such as 02")
+    reset.add_argument("--yes", action="store_true", help="do not ask to confirm")
+    reset.add_argument("--restore", metavar="BACKUP",
+                       help="put back the answers kept in this backup file instead")
+    reset.set_defaults(run=_reset)
     return parser
 
 

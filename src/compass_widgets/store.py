@@ -13,6 +13,9 @@ restarts. Three promises:
 - **Never silently overwritten.** A file that cannot be read (damaged, or edited
   by hand into invalid JSON) is moved aside to ``<module>.damaged-<time>.json``
   and a warning names both paths; the learner's other modules are untouched.
+
+:meth:`LearnerStore.clear` empties one module for a fresh start (``compass reset``),
+keeping a copy in ``backups/`` first; :meth:`LearnerStore.restore` puts it back.
 """
 
 from __future__ import annotations
@@ -112,6 +115,92 @@ class LearnerStore:
             return []
         return sorted(p.stem for p in self.home.glob("*.json") if ".damaged-" not in p.name)
 
+    @property
+    def backups(self) -> Path:
+        """The folder that :meth:`clear` keeps backups in: ``<home>/backups``."""
+        return self.home / "backups"
+
+    def clear(self, module: str) -> Path:
+        """Delete every saved answer of ``module``, keeping a backup first; return the backup.
+
+        The module's file is copied, byte for byte and atomically, to
+        ``backups/<module>-<time>.json`` and only then removed, all under the module's
+        lock, so a kernel saving at the same moment either saves before the copy (and
+        its answer is in the backup) or after the removal (into a fresh file).
+        :meth:`restore` puts a backup back.
+
+        Raises
+        ------
+        KeyError
+            If ``module`` has no saved answers.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> store = LearnerStore(tempfile.mkdtemp())
+        >>> store.save("02", "reflection:start", "With repairs.")
+        >>> backup = store.clear("02")
+        >>> store.answers("02"), backup.parent.name
+        ({}, 'backups')
+        >>> store.restore(backup)
+        '02'
+        >>> store.load("02", "reflection:start")
+        'With repairs.'
+        """
+        path = self.path(module)
+        if not path.is_file():
+            raise KeyError(module)
+        with self._locked(path):
+            try:
+                raw = path.read_bytes()
+            except FileNotFoundError:
+                raise KeyError(module) from None
+            self.backups.mkdir(parents=True, exist_ok=True)
+            stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
+            backup = self.backups / f"{path.stem}-{stamp}.json"
+            self._write_bytes(backup, raw)
+            path.unlink()
+        return backup
+
+    def restore(self, backup: str | Path) -> str:
+        """Put back the answers kept in ``backup`` (made by :meth:`clear`); return the module.
+
+        Answers saved in the module since it was cleared are replaced; if there are
+        any, they are first kept as a backup of their own, so nothing is lost.
+
+        Raises
+        ------
+        ValueError
+            If ``backup`` is not a backup made by :meth:`clear` (wrong name, or not
+            a file of saved answers).
+        FileNotFoundError
+            If there is no file at ``backup``.
+        """
+        backup = Path(backup)
+        module, dash, stamp = backup.stem.rpartition("-")
+        if not dash or not module or not stamp.replace("T", "").isdigit():
+            raise ValueError(f"{backup} is not a backup made by `compass reset`: its name "
+                             "should be <module>-<time>.json, such as 02-20250101T120000000000"
+                             ".json")
+        raw = backup.read_bytes()
+        try:
+            entries = json.loads(raw.decode("utf-8"))["answers"]
+            if not isinstance(entries, dict):
+                raise TypeError("answers are not a mapping")
+        except (ValueError, KeyError, TypeError) as err:
+            raise ValueError(f"{backup} is not a file of saved answers ({err}); it was left "
+                             "as it is") from err
+        path = self.path(module)
+        self.home.mkdir(parents=True, exist_ok=True)
+        with self._locked(path):
+            if self._read(path):
+                self.backups.mkdir(parents=True, exist_ok=True)
+                stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
+                self._write_bytes(self.backups / f"{path.stem}-{stamp}.json",
+                                  path.read_bytes())
+            self._write_bytes(path, raw)
+        return module
+
     @contextlib.contextmanager
     def _locked(self, path: Path) -> Iterator[None]:
         with open(path.with_suffix(".lock"), "a") as lock:
@@ -153,9 +242,13 @@ class LearnerStore:
 
     def _write(self, path: Path, entries: dict[str, Any]) -> None:
         payload = json.dumps({"format": _FORMAT, "answers": entries}, indent=2, sort_keys=True)
+        self._write_bytes(path, payload.encode("utf-8"))
+
+    def _write_bytes(self, path: Path, payload: bytes) -> None:
+        """Write ``payload`` to ``path`` atomically: a flushed temporary file, then a rename."""
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
+            with os.fdopen(fd, "wb") as f:
                 f.write(payload)
                 f.flush()
                 os.fsync(f.fileno())
