@@ -241,6 +241,31 @@ def _reset(args: argparse.Namespace) -> int:
     return 0
 
 
+def _site(args: argparse.Namespace) -> int:
+    from compass_widgets.site import SiteError, build_site
+
+    course = Path(args.course) if args.course else course_dir()
+    if not course.is_dir():
+        print(f"compass: no course folder at {course}. Run this from the compass folder, "
+              "or give --course PATH.", file=sys.stderr)
+        return 2
+
+    def say(text: str) -> None:
+        print(text, end="", file=sys.stderr, flush=True)
+
+    try:
+        report = build_site(Path(args.out), course, execute=not args.no_execute,
+                            timeout=args.timeout, progress=say)
+    except SiteError as error:
+        print(f"\ncompass: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\ncompass: stopped; nothing was published.", file=sys.stderr)
+        return 130
+    print(report.summary())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser for ``compass``."""
     parser = argparse.ArgumentParser(
@@ -335,6 +360,25 @@ def build_parser() -> argparse.ArgumentParser:
     reset.add_argument("--restore", metavar="BACKUP",
                        help="put back the answers kept in this backup file instead")
     reset.set_defaults(run=_reset)
+    site = sub.add_parser(
+        "site", help="build a read-only website of the course that works offline",
+        description="Build a static website of the course: the course map as its home page "
+        "and a page per module, with outputs, charts and a snapshot of each interactive "
+        "tool. Each notebook is run first, with an empty learner store, so no one's answers "
+        "are published. The pages load no JavaScript and nothing from the internet: open "
+        "index.html from disk or copy the folder to any web server. A notebook that fails "
+        "stops the build, names the cell, and nothing is published.",
+    )
+    site.add_argument("--out", metavar="DIR", default="_site",
+                      help="the folder to write (default: ./_site); an earlier site there "
+                      "is replaced, any other folder is left alone")
+    site.add_argument("--course", metavar="DIR", help="course folder (default: ./course)")
+    site.add_argument("--no-execute", action="store_true",
+                      help="use the outputs stored in the notebooks instead of running them "
+                      "(faster; each tool is shown as a line saying how to use it)")
+    site.add_argument("--timeout", type=_number(int), default=600, metavar="SECONDS",
+                      help="time limit for each cell when running the notebooks (default: 600)")
+    site.set_defaults(run=_site)
     return parser
 
 
