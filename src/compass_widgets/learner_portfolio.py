@@ -381,7 +381,10 @@ def portfolio_html(store: LearnerStore | None = None, course: str | Path | None 
     if tools:
         sections.append("<section id='analyses'><h2>Your analyses</h2><p>The charts of the "
                         "analyses you saved with the course's tools, as you last left them, "
-                        f"each with what it shows in words.</p>{''.join(tools)}</section>")
+                        "each with what it shows in words. They are drawn from the course's "
+                        "own synthetic data: where you loaded a file of your own into a "
+                        "tool, open that notebook to see it with your data."
+                        f"</p>{''.join(tools)}</section>")
     body = ("<h1>Your commissioning portfolio</h1>"
             f"<p class='made'>{_e(made)}</p>" + "".join(sections))
     return _page("Your commissioning portfolio", body), figures
