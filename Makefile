@@ -25,6 +25,7 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(INSTALL) --editable ".[test]"
 	npm ci --prefix deploy --no-audit --no-fund --loglevel=error
+	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browser offline).
 chromium:

@@ -28,12 +28,20 @@ Facts this harness relies on, checked against JupyterLab 4.6 and Chromium headle
   (the notebook moves to another cell). ipywidgets gives its radios no ``name``, so
   each is a Tab stop of its own: Tab or Shift+Tab to an answer, Space to choose it.
   Enter and Space press a focused button (Enter is bound only on a focused cell).
+- A slider handle (noUiSlider, ``role="slider"``) takes ArrowLeft/ArrowRight, Home/End
+  and PageUp/PageDown, which JupyterLab leaves alone. ipywidgets 8.1 names neither the
+  handle nor an ``Accordion`` section header (a ``<div>`` that only a mouse can open);
+  the course's chart view fixes both in the page (``compass_widgets/widgets/_a11y.py``).
+- axe-core 4.14.1 (``npm ci --prefix tests/browser``) is injected from ``node_modules``
+  with ``page.add_script_tag``; :meth:`Notebook.axe` runs it over the page and marks
+  each failing node as the course's (inside an output) or JupyterLab's.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -344,6 +352,182 @@ def _screenshot_on_failure(request: pytest.FixtureRequest) -> Iterator[None]:
             session.screenshot(notebook.page, f"FAILED-{request.node.name}-{number}")
 
 
+# -- keyboard, accessibility and pictures of a whole notebook -----------------------------
+
+AXE_JS = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+#: axe-core impacts that fail a test when they are found in the course's own outputs.
+AXE_FAILING_IMPACTS = ("serious", "critical")
+OUTPUT = ".jp-OutputArea-output"
+
+# Every control in the notebook's outputs, marked with data-compass-control so that the
+# keyboard walk can tell which one has the focus. A control is anything the browser (or
+# axe-core) counts as focusable, or an ARIA tab (tab bars give the focus to one tab and
+# move it with the arrow keys). Its accessible name is computed by axe-core, with the
+# W3C algorithm a screen reader uses.
+_CONTROLS_JS = """(panel) => {
+    const cells = [...panel.querySelectorAll('.jp-Notebook .jp-Cell')];
+    const candidates = 'button, select, textarea, input:not([type=hidden]), a[href], '
+        + '[tabindex], [contenteditable="true"], [role=slider], [role=tab], [role=button]';
+    const kindOf = el => {
+        const role = el.getAttribute('role');
+        if (el.tagName === 'SELECT') return 'select';
+        if (el.tagName === 'TEXTAREA') return 'textbox';
+        if (el.tagName === 'INPUT') return ['checkbox', 'radio'].includes(el.type)
+            ? el.type : 'textbox';
+        if (role === 'slider') return 'slider';
+        if (role === 'tab') return 'tab';
+        if (role === 'button' && el.hasAttribute('aria-expanded')) return 'section';
+        if (el.tagName === 'BUTTON') return el.classList.contains('widget-toggle-button')
+            ? 'toggle' : 'button';
+        if (el.classList.contains('widget-readout')) return 'slider readout';
+        return (role || el.tagName.toLowerCase());
+    };
+    axe.setup(document);
+    try {
+        return [...panel.querySelectorAll('.jp-OutputArea-output')].flatMap(output =>
+            [...output.querySelectorAll(candidates)].filter(el =>
+                el.getAttribute('role') === 'tab' || axe.commons.dom.isFocusable(el)
+                || !el.checkVisibility({visibilityProperty: true})  // e.g. in a closed section
+            ).map(el => {
+                const tool = el.closest('[class*="compass-"]');
+                return {el, tool: tool ? [...tool.classList].find(
+                    c => c.startsWith('compass-')).slice('compass-'.length) : ''};
+            })
+        ).map(({el, tool}, index) => {
+            el.dataset.compassControl = String(index);
+            const hidden = !el.checkVisibility({visibilityProperty: true, opacityProperty: false});
+            return {
+                index, tool, kind: kindOf(el), tag: el.tagName.toLowerCase(),
+                cell: cells.indexOf(el.closest('.jp-Cell')) + 1,
+                name: axe.commons.text.accessibleText(el).trim(),
+                hidden, disabled: !!el.disabled,
+                tabStop: el.tabIndex >= 0 && !hidden && !el.disabled,
+                text: (el.innerText || el.value || '').trim().slice(0, 60),
+            };
+        });
+    } finally {
+        axe.teardown();
+    }
+}"""
+
+# Which control has the keyboard focus now: its mark, or where the focus is instead.
+_FOCUS_JS = """(cell) => {
+    const a = document.activeElement;
+    if (a && a.dataset.compassControl !== undefined) return Number(a.dataset.compassControl);
+    if (!a || a === document.body) return 'body';
+    if (cell.contains(a)) return a.closest('.jp-OutputArea') ? 'output' : 'cell';
+    return 'away';
+}"""
+
+# A fingerprint of everything a learner can see change in one tool's output, except
+# inside ``skip`` (the control being operated, whose own state would always change).
+_TOOL_STATE_JS = """([tool, skip]) => {
+    const parts = [];
+    const walker = document.createTreeWalker(tool, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (!skip || !skip.contains(n)) parts.push(n.textContent);
+    }
+    for (const svg of tool.querySelectorAll('svg.marks')) parts.push(svg.outerHTML);
+    for (const el of tool.querySelectorAll('[data-compass-control]')) {
+        if (skip && skip.contains(el)) continue;
+        parts.push([el.value, el.checked, el.className, el.getAttribute('aria-valuenow'),
+                    el.getAttribute('aria-selected')].join('|'));
+    }
+    return parts.join('\\n');
+}"""
+
+_AXE_JS = """async ([includeOutputsOnly]) => {
+    const context = includeOutputsOnly
+        ? {include: [...document.querySelectorAll('.jp-OutputArea-output')].map(e => [e])}
+        : document;
+    const started = performance.now();
+    const result = await axe.run(context, {resultTypes: ['violations'], elementRef: true});
+    const violations = result.violations.map(v => ({
+        id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+        nodes: v.nodes.map(n => ({
+            target: n.target.join(' '),
+            html: n.html.slice(0, 300),
+            impact: n.impact,
+            // Ours: drawn by the course inside an output. The output's own container
+            // (e.g. JupyterLab's scrolling box round a wide table) is JupyterLab's.
+            ours: !!(n.element && n.element.closest
+                     && n.element.closest('.jp-OutputArea-output')
+                     && !n.element.matches('.jp-OutputArea-output')),
+            summary: (n.failureSummary || '').slice(0, 500),
+        })),
+    }));
+    return {ms: performance.now() - started, version: axe.version, violations};
+}"""
+
+
+@dataclass
+class KeyboardWalk:
+    """What Tab reached in a notebook's outputs, walking each cell from the top."""
+
+    controls: list[dict[str, Any]]
+    #: control index -> presses of Tab from its cell
+    reached: dict[int, int]
+    #: cell -> where the focus was after each press (control index or where else)
+    paths: dict[int, list[int | str]]
+
+    @property
+    def tab_stops(self) -> list[dict[str, Any]]:
+        return [c for c in self.controls if c["tabStop"]]
+
+    @property
+    def unreached(self) -> list[dict[str, Any]]:
+        return [c for c in self.tab_stops if c["index"] not in self.reached]
+
+    @property
+    def unnamed(self) -> list[dict[str, Any]]:
+        return [c for c in self.controls if not c["hidden"] and not c["name"]]
+
+    @property
+    def hidden(self) -> list[dict[str, Any]]:
+        return [c for c in self.controls if c["hidden"]]
+
+    def kinds(self) -> dict[str, int]:
+        """How many controls of each kind the outputs hold (on show or hidden)."""
+        counts: dict[str, int] = {}
+        for control in self.controls:
+            counts[control["kind"]] = counts.get(control["kind"], 0) + 1
+        return dict(sorted(counts.items()))
+
+
+def describe(control: dict[str, Any]) -> str:
+    """A control as a learner would find it: kind, name, tool and cell."""
+    name = control["name"] or f"no name; text {control['text']!r}"
+    where = f"{control['tool']} in cell {control['cell']}" if control["tool"] else (
+        f"cell {control['cell']}")
+    return f"{control['kind']} <{control['tag']}> ({name}), {where}"
+
+
+@dataclass
+class AxeReport:
+    """axe-core's violations on a page, split into the course's outputs and the rest."""
+
+    version: str
+    seconds: float
+    violations: list[dict[str, Any]]
+
+    def nodes(self, ours: bool, impacts: tuple[str, ...] = AXE_FAILING_IMPACTS
+              ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """(violation, node) pairs of these impacts, inside our outputs or outside them."""
+        return [(v, n) for v in self.violations for n in v["nodes"]
+                if n["ours"] == ours and (n["impact"] or v["impact"]) in impacts]
+
+    def summary(self, ours: bool, impacts: tuple[str, ...] = AXE_FAILING_IMPACTS) -> list[str]:
+        """One line per rule: impact, rule, how many nodes, help text, first target."""
+        lines: dict[str, list[str]] = {}
+        for violation, node in self.nodes(ours, impacts):
+            lines.setdefault(violation["id"], []).append(node["target"])
+        by_id = {v["id"]: v for v in self.violations}
+        return [f"{by_id[i]['impact']}: {i} x{len(targets)}: {by_id[i]['help']} "
+                f"(e.g. {targets[0]})" for i, targets in sorted(lines.items())]
+
+
+
+
 # -- a notebook in JupyterLab ---------------------------------------------------------
 
 # The notebook panel on show, as a JavaScript expression.
@@ -590,6 +774,16 @@ class Notebook:
         self.run_seconds = time.monotonic() - started
         return self.run_seconds
 
+    def run_cell(self, number: int, timeout: float = RUN_ALL_TIMEOUT) -> None:
+        """Run one cell (1-based) as a learner does: click its prompt, press Shift+Enter."""
+        cell = self.panel.locator(".jp-Notebook .jp-Cell").nth(number - 1)
+        cell.scroll_into_view_if_needed()
+        cell.locator(".jp-InputPrompt").click()
+        self.page.keyboard.press("Shift+Enter")
+        cell.locator(".jp-InputPrompt").filter(has_text=re.compile(r"\[\d+\]")).wait_for(
+            timeout=timeout * 1000)
+        self.wait_for_kernel_idle()
+
     def cells(self) -> list[dict[str, Any]]:
         """Every cell: number (1-based), prompt, source and outputs (MIME type, text)."""
         result: list[dict[str, Any]] = self.panel.evaluate(_CELLS_JS)
@@ -703,3 +897,151 @@ class Notebook:
                 f"within {timeout:.0f} s") from None
         return {"before": before_value, "after": select.input_value(),
                 "redraw_ms": float(handle.json_value())}
+
+    def keyboard_walk(self, max_extra: int = 15) -> KeyboardWalk:
+        """Press Tab from the top of each cell with controls, and record what it reaches.
+
+        Each cell is focused (as JupyterLab does when it runs a cell) and Tab pressed until
+        every control of the cell on show has had the focus, the focus has left the cell,
+        or there have been ``max_extra`` more presses than the cell has controls.
+        """
+        controls = self.mark_controls()
+        reached: dict[int, int] = {}
+        paths: dict[int, list[int | str]] = {}
+        by_cell: dict[int, list[int]] = {}
+        for control in controls:
+            if control["tabStop"]:
+                by_cell.setdefault(control["cell"], []).append(control["index"])
+        cells = self.panel.locator(".jp-Notebook .jp-Cell")
+        for cell_number, wanted in sorted(by_cell.items()):
+            cell = cells.nth(cell_number - 1).element_handle()
+            cell.evaluate("el => { el.scrollIntoView({block: 'start'}); el.focus(); }")
+            path: list[int | str] = []
+            left_output = 0
+            for presses in range(1, len(wanted) + max_extra + 1):
+                self.page.keyboard.press("Tab")
+                where = cell.evaluate(_FOCUS_JS)
+                path.append(where)
+                if isinstance(where, int):
+                    reached.setdefault(where, presses)
+                    if all(index in reached for index in wanted):
+                        break
+                elif where == "away" and any(index in reached for index in wanted):
+                    left_output += 1
+                    if left_output >= 2:  # the focus has moved on to the next cell
+                        break
+            paths[cell_number] = path
+        return KeyboardWalk(controls, reached, paths)
+
+    def mark_controls(self) -> list[dict[str, Any]]:
+        """Mark every control in the outputs and describe it (see ``_CONTROLS_JS``)."""
+        self.inject_axe()
+        controls: list[dict[str, Any]] = self.panel.evaluate(_CONTROLS_JS)
+        return controls
+
+    def inject_axe(self) -> None:
+        """Load axe-core (from node_modules, not a CDN) into the page, once."""
+        if self.page.evaluate("() => typeof window.axe !== 'undefined'"):
+            return
+        if not AXE_JS.exists():
+            pytest.fail(f"{AXE_JS} is missing: run `npm ci --prefix tests/browser` "
+                        "(or `make install-test`)")
+        self.page.add_script_tag(path=str(AXE_JS))
+
+    def axe(self, outputs_only: bool = False) -> AxeReport:
+        """Run axe-core on the whole page, or only on the notebook's outputs."""
+        self.inject_axe()
+        found = self.page.evaluate(_AXE_JS, [outputs_only])
+        return AxeReport(found["version"], found["ms"] / 1000, found["violations"])
+
+    def tool_state(self, tool: Locator, skip: Locator | None = None) -> str:
+        """A fingerprint of what ``tool`` shows, leaving out ``skip`` (see _TOOL_STATE_JS)."""
+        state: str = self.page.evaluate(
+            _TOOL_STATE_JS, [tool.element_handle(), skip.element_handle() if skip else None])
+        return state
+
+    def wait_for_tool_change(self, tool: Locator, before: str, skip: Locator | None = None,
+                             timeout: float = REDRAW_TIMEOUT) -> bool:
+        """Wait until ``tool`` shows something other than ``before``; False if it never did."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            self.page.wait_for_function(
+                f"""([tool, skip, before]) => {{
+                    const drawing = [...tool.querySelectorAll('svg.marks')].some(
+                        s => s.querySelectorAll('.role-mark > *').length === 0);
+                    return !drawing && ({_TOOL_STATE_JS})([tool, skip]) !== before;
+                }}""",
+                arg=[tool.element_handle(), skip.element_handle() if skip else None, before],
+                timeout=timeout * 1000)
+        except PlaywrightTimeout:
+            return False
+        return True
+
+    def picture(self, path: Path, scale: float = 0.6, max_height: int = 30_000) -> Path:
+        """Save the whole notebook, top to bottom, as one PNG at ``scale`` (to keep it small).
+
+        JupyterLab scrolls a notebook inside its panel, so a "full page" screenshot shows one
+        screenful. The viewport is made as tall as the notebook for the picture (bounded by
+        ``max_height`` CSS pixels), then set back.
+        """
+        import base64
+
+        size = self.page.viewport_size or {"width": 1400, "height": 1000}
+        height = int(self.panel.evaluate(
+            """panel => {
+                const scroller = panel.querySelector('.jp-WindowedPanel-outer') ?? panel;
+                return scroller.scrollHeight + panel.getBoundingClientRect().top + 80;
+            }"""))
+        height = max(size["height"], min(height, max_height))
+        self.page.set_viewport_size({"width": size["width"], "height": height})
+        try:
+            self.panel.evaluate("""panel => {
+                const scroller = panel.querySelector('.jp-WindowedPanel-outer');
+                if (scroller) scroller.scrollTop = 0;
+            }""")
+            self.page.wait_for_timeout(500)  # the panel lays out its newly visible cells
+            box = self.panel.bounding_box() or {"x": 0, "y": 0, "width": size["width"],
+                                                "height": height}
+            cdp = self.page.context.new_cdp_session(self.page)
+            try:
+                shot = cdp.send("Page.captureScreenshot", {
+                    "format": "png",
+                    "clip": {"x": box["x"], "y": box["y"], "width": box["width"],
+                             "height": box["height"], "scale": scale},
+                })
+            finally:
+                cdp.detach()
+        finally:
+            self.page.set_viewport_size(size)
+        path.write_bytes(base64.b64decode(shot["data"]))
+        return path
+
+    def close(self) -> None:
+        """Close the notebook's page and shut its kernel down (the server keeps running)."""
+        for session in self.lab.server.api("/api/sessions"):
+            if session.get("path") == self.path:
+                try:
+                    self.lab.server.api(f"/api/sessions/{session['id']}", method="DELETE")
+                except (OSError, urllib.error.URLError):
+                    pass
+        if not self.page.is_closed():
+            self.page.close()
+
+
+@pytest.fixture(scope="session")
+def course_summary(artifacts: Path) -> Iterator[dict[str, Any]]:
+    """Per-module numbers, written to ``summary.json`` when the session ends.
+
+    Tests fill in ``{module: {run_all_s, charts, axe_serious_ours, axe_serious_jupyterlab,
+    ...}}``; writing the file never fails the run.
+    """
+    numbers: dict[str, Any] = {}
+    yield numbers
+    if not numbers:
+        return
+    path = artifacts / "summary.json"
+    try:
+        path.write_text(json.dumps(dict(sorted(numbers.items())), indent=1) + "\n")
+    except OSError as error:
+        print(f"could not write {path}: {error}")

@@ -1,10 +1,11 @@
 """The browser harness, proved on a scratch notebook shaped like a course module.
 
 The notebook is written into the server's temporary root, never into the repo: an
-offline SVG bar chart, and a labelled ``Dropdown`` whose observer redraws an
-``alt.JupyterChart`` in a ``VBox``. What is checked here is only what a browser can
-show: the charts are drawn with no internet, as SVG, and the dropdown works from the
-keyboard inside JupyterLab.
+offline SVG bar chart, a labelled ``Dropdown`` whose observer redraws an
+``alt.JupyterChart`` in a ``VBox``, and a ``SelfCheck``. What is checked here is only
+what a browser can show: the charts are drawn with no internet, as SVG, the dropdown
+works from the keyboard inside JupyterLab, and which keys JupyterLab takes from a
+select and a radio (two strict xfails, ipywidgets issue #3912).
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ def _on_change_service(change):
 
 service.observe(_on_change_service, names="value")
 widgets.VBox([service, jupyter_chart])'''
+SELFCHECK = ('from compass_widgets import SelfCheck\n'
+             'SelfCheck("scratch", "arrows", "Which answer comes first?",\n'
+             '          [("The first", True, "It is first."),\n'
+             '           ("The second", False, "It is not first.")])')
 
 
 def test_news_and_update_checks_are_switched_off(lab_server):
@@ -73,7 +78,7 @@ def scratch(lab):
     folder.mkdir(exist_ok=True)
     notebook = new_notebook(
         cells=[new_markdown_cell("# Scratch module"), new_code_cell(SETUP), new_code_cell(DATA),
-               new_code_cell(BAR_CHART), new_code_cell(DROPDOWN)],
+               new_code_cell(BAR_CHART), new_code_cell(DROPDOWN), new_code_cell(SELFCHECK)],
         metadata={"kernelspec": KERNELSPEC})
     nbformat.write(notebook, folder / "harness.ipynb")
     nb = lab.open("scratch/harness.ipynb")
@@ -97,7 +102,7 @@ def test_scratch_module_runs_without_error_output(scratch):
     errors = scratch.errors()
     assert not errors, "error output:\n\n" + "\n\n".join(map(str, errors))
     prompts = [cell["prompt"] for cell in scratch.cells() if cell["code"]]
-    assert prompts == ["[1]:", "[2]:", "[3]:", "[4]:"]
+    assert prompts == ["[1]:", "[2]:", "[3]:", "[4]:", "[5]:"]
 
 
 def test_charts_are_drawn_offline_as_svg(scratch):
@@ -136,6 +141,25 @@ def test_arrow_down_on_closed_dropdown_changes_it(scratch, service):
     scratch.tab_to(service)
     scratch.press_and_wait_for_redraw(service, ["ArrowDown"], scratch.output_with(service),
                                       timeout=3)
+
+
+@pytest.mark.xfail(reason="JupyterLab command mode takes the arrow keys from a focused radio "
+                          "(moves to another cell), as for a closed <select>: ipywidgets "
+                          "issue #3912. Only data-lm-suppress-shortcuts on the <input> itself "
+                          "would exempt it, and Python cannot set that attribute.",
+                   raises=AssertionError, strict=True)
+def test_arrow_keys_change_a_selfcheck_answer(scratch):
+    # Tab, then Space, does choose an answer: test_every_module.py answers a SelfCheck in
+    # every course module that way.
+    from playwright.sync_api import expect
+
+    check = scratch.panel.locator(".compass-selfcheck")
+    radios = check.get_by_role("radio")
+    first, second = radios.nth(0), radios.nth(1)
+    scratch.tab_to(first)
+    scratch.page.keyboard.press("ArrowDown")
+    expect(second).to_be_focused(timeout=2_000)
+    expect(second).to_be_checked(timeout=2_000)
 
 
 def test_no_request_left_the_machine(scratch, lab):

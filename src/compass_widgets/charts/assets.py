@@ -441,7 +441,10 @@ def needs_and_assets(analysis: AssetAnalysis) -> alt.HConcatChart:
                     scale=alt.Scale(domain=[0, 1.7 * top_need], nice=False))
     needs = alt.LayerChart(layer=[
         base.mark_bar(color="#8c6bb1").encode(x=need_x),
-        alt.Chart().mark_rule(strokeDash=[4, 3], color="black").encode(x=alt.XDatum(1.0)),
+        # The subtitle names the dashed line; aria=False keeps it from being announced
+        # as an image with no name (a layer of marks with no description).
+        alt.Chart().mark_rule(strokeDash=[4, 3], color="black", aria=False).encode(
+            x=alt.XDatum(1.0)),
         base.mark_text(align="left", dx=4, fontSize=12).encode(
             x=_field(alt.X, "need_value", _Q), text=_field(alt.Text, "need_text", _N)),
     ], title="Needs map", width=WIDTH // 2 + 40, height=alt.Step(30))

@@ -223,7 +223,10 @@ def room_trend(model: ImmuneResponseModel,
     ))
     points = alt.Chart(mark=_mark("point", filled=True, size=30),
                        encoding=alt.FacetedEncoding(shape=by_series("shape", 2)))
-    end_marks = alt.Chart(mark=_mark("point", shape="cross", size=160, filled=True),
+    # The crosses are named by end_labels beside them; aria=False keeps the layer, empty
+    # when nothing was rejected, from being announced as an image with no name.
+    end_marks = alt.Chart(mark=_mark("point", shape="cross", size=160, filled=True,
+                                     aria=False),
                           transform=[{"filter": "datum.rejected === true"}])
     end_labels = alt.Chart(
         mark=_mark("text", align="left", dx=6, dy=-8, fontSize=12),

@@ -148,10 +148,13 @@ def self_assessment_chart(
             alt.Chart().mark_tick(color="#555555", thickness=2, size=16).encode(
                 x=alt.X("cohort_median:Q", scale=scale), y=y, tooltip=tooltip),
         ]
-    layers += [
-        alt.Chart().transform_filter("isValid(datum.score)").mark_point(
+    if table["score"].notna().any():
+        # Only when there is a dot to draw: Vega gives an empty layer the role of an
+        # unnamed image, which screen readers announce (axe-core rule svg-img-alt).
+        layers.append(alt.Chart().transform_filter("isValid(datum.score)").mark_point(
             filled=True, size=140, color="#2c6e91", shape="circle", opacity=1).encode(
-            x=x, y=y, tooltip=tooltip),
+            x=x, y=y, tooltip=tooltip))
+    layers += [
         alt.Chart().mark_text(align="left", dx=10, fontSize=12).encode(
             # The labels sit in a column right of the plot, whatever the scores.
             x=alt.XValue(WIDTH),  # type: ignore[no-untyped-call]

@@ -27,10 +27,12 @@ def chart_view(chart: alt.TopLevelSpec) -> alt.JupyterChart:
     The view's JavaScript must come from vl-convert, not a CDN, even when no chart
     has been displayed yet in this kernel (displaying one is what switches altair's
     renderer to offline); so switch JupyterChart to offline here. After the first
-    call this costs nothing.
+    call this costs nothing. The view also names the tool's slider handles and makes
+    its accordion headers keyboard buttons (see ``_a11y.py``).
     """
-    alt.JupyterChart.enable_offline()
-    return alt.JupyterChart(chart, embed_options=EMBED_OPTIONS)
+    from ._a11y import AccessibleChart
+
+    return AccessibleChart(chart, embed_options=EMBED_OPTIONS)
 
 
 def redraw(view: alt.JupyterChart, chart: alt.TopLevelSpec | dict[str, Any]) -> None:
