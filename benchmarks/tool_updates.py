@@ -106,7 +106,8 @@ def baseline_ms() -> float:
 def main() -> None:
     base = baseline_ms()
     print(f"baseline: a bare ipywidgets Dropdown change, median {base:.3f} ms")
-    print(f"{'tool':<24}{'changes':>8}{'median ms':>11}{'p90 ms':>9}{'ratio':>10}   slowest control")
+    print(f"{'tool':<24}{'changes':>8}{'median ms':>11}{'p90 ms':>9}{'ratio':>10}"
+          "   slowest control")
     with tempfile.TemporaryDirectory() as home:
         for name, make in tools(LearnerStore(home)).items():
             times, worst_name, worst = time_tool(make)
