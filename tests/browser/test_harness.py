@@ -4,8 +4,9 @@ The notebook is written into the server's temporary root, never into the repo: a
 offline SVG bar chart, a labelled ``Dropdown`` whose observer redraws an
 ``alt.JupyterChart`` in a ``VBox``, and a ``SelfCheck``. What is checked here is only
 what a browser can show: the charts are drawn with no internet, as SVG, the dropdown
-works from the keyboard inside JupyterLab, and which keys JupyterLab takes from a
-select and a radio (two strict xfails, ipywidgets issue #3912).
+works from the keyboard inside JupyterLab, that JupyterLab takes the arrow keys from a
+plain ipywidgets select (a strict xfail, ipywidgets issue #3912), and that a SelfCheck
+gives them back to its answers.
 """
 
 from __future__ import annotations
@@ -143,23 +144,25 @@ def test_arrow_down_on_closed_dropdown_changes_it(scratch, service):
                                       timeout=3)
 
 
-@pytest.mark.xfail(reason="JupyterLab command mode takes the arrow keys from a focused radio "
-                          "(moves to another cell), as for a closed <select>: ipywidgets "
-                          "issue #3912. Only data-lm-suppress-shortcuts on the <input> itself "
-                          "would exempt it, and Python cannot set that attribute.",
-                   raises=AssertionError, strict=True)
 def test_arrow_keys_change_a_selfcheck_answer(scratch):
-    # Tab, then Space, does choose an answer: test_every_module.py answers a SelfCheck in
-    # every course module that way.
+    # JupyterLab's command mode would take the arrow keys from a focused radio and move
+    # to another cell, as it does for the plain select above; the SelfCheck's hidden
+    # KeyboardAid marks its radios data-lm-suppress-shortcuts, so they keep them. (Tab,
+    # then Space, also chooses an answer: test_every_module.py does that in every module.)
     from playwright.sync_api import expect
 
     check = scratch.panel.locator(".compass-selfcheck")
     radios = check.get_by_role("radio")
     first, second = radios.nth(0), radios.nth(1)
+    cells_before = len(scratch.cells())
+    expect(first).to_have_attribute("data-lm-suppress-shortcuts", "")
     scratch.tab_to(first)
     scratch.page.keyboard.press("ArrowDown")
     expect(second).to_be_focused(timeout=2_000)
     expect(second).to_be_checked(timeout=2_000)
+    scratch.page.keyboard.press("ArrowUp")
+    expect(first).to_be_checked(timeout=2_000)
+    assert len(scratch.cells()) == cells_before, "a key press edited the notebook"
 
 
 def test_no_request_left_the_machine(scratch, lab):

@@ -1,17 +1,23 @@
 """A chart view that also makes the controls around it usable with a screen reader and keyboard.
 
-ipywidgets 8.1 draws two controls the tools use in a way that Python cannot reach:
+ipywidgets 8.1 draws controls the course uses in ways that Python cannot reach:
 
 - a slider's handle (``role="slider"``) has no accessible name: its description is a
   ``<label>`` that is not tied to the handle, so a screen reader says only "slider";
 - an ``Accordion`` section's header is a ``<div>`` that answers only a mouse click: Tab
-  never reaches it, so the statements inside a closed section cannot be reached at all.
+  never reaches it, so the statements inside a closed section cannot be reached at all;
+- in JupyterLab, the arrow keys on a closed dropdown (``<select>``) or a radio button
+  move to another cell instead of changing the choice (ipywidgets issue #3912):
+  JupyterLab leaves alone only an element that itself carries
+  ``data-lm-suppress-shortcuts``.
 
 Every tool shows at least one :func:`~compass_widgets.widgets._views.chart_view`, and a
 chart view runs JavaScript in the page. So :class:`AccessibleChart` adds a few lines to
 altair's own (offline) chart script: once the chart is in the page, it names each slider
-handle after its description, and turns each accordion header into a button that Tab
-reaches and Enter or Space opens (with ``aria-expanded``), for the tool the chart is in.
+handle after its description, turns each accordion header into a button that Tab
+reaches and Enter or Space opens (with ``aria-expanded``), and gives each dropdown and
+radio button that attribute, for the tool the chart is in. A widget with no chart
+carries a :class:`KeyboardAid`, which runs the same lines.
 It watches the tool for controls drawn later, and stops when the chart is removed.
 """
 
@@ -23,67 +29,18 @@ from typing import Any
 
 import altair as alt
 
-#: Added to altair's offline chart script; ``render`` is altair's (``altair/jupyter/js/index.js``).
-_LABEL_CONTROLS_JS = r"""
-function compassLabelControls(root) {
-    for (const handle of root.querySelectorAll('.widget-slider .noUi-handle:not([aria-label])')) {
-        const label = handle.closest('.widget-slider')?.querySelector('.widget-label');
-        const text = label?.textContent.trim();
-        if (text) handle.setAttribute('aria-label', text);
-    }
-    for (const header of root.querySelectorAll(
-            '.jupyter-widget-Collapse-header:not([data-compass-button])')) {
-        const section = header.parentElement;
-        const expanded = () => header.setAttribute('aria-expanded',
-            String(section.classList.contains('jupyter-widget-Collapse-open')));
-        header.dataset.compassButton = '';
-        header.setAttribute('role', 'button');
-        header.setAttribute('tabindex', '0');
-        expanded();
-        new MutationObserver(expanded).observe(section, {attributeFilter: ['class']});
-        header.addEventListener('keydown', event => {
-            if (event.key === 'Enter' || event.key === ' ') {
-                event.preventDefault();
-                event.stopPropagation();
-                header.click();
-            }
-        });
-    }
-}
+from ._keyboard import CONTROLS_JS
 
-function compassToolOf(el) {
-    // The output the chart is shown in (JupyterLab, Notebook 7), else its outermost widget.
-    let root = el.closest('.jp-OutputArea-output');
-    if (root) return root;
-    root = el;
-    while (root.parentElement && root.parentElement.closest('.jupyter-widgets')) {
-        root = root.parentElement.closest('.jupyter-widgets');
-    }
-    return root;
-}
-
+#: Wraps altair's ``render`` (``altair/jupyter/js/index.js``) in its own bundle.
+_RENDER_JS = r"""
 async function compassRender(context) {
     const cleanup = await render(context);
-    let observer = null;
-    let tries = 0;
-    const start = () => {
-        if (!context.el.isConnected) {  // not in the page yet: look again shortly
-            if (++tries < 100) timer = setTimeout(start, 50);
-            return;
-        }
-        const root = compassToolOf(context.el);
-        compassLabelControls(root);
-        observer = new MutationObserver(() => compassLabelControls(root));
-        observer.observe(root, {childList: true, subtree: true});
-    };
-    let timer = setTimeout(start, 0);
+    const stop = compassWatch(context.el);
     return () => {
-        clearTimeout(timer);
-        observer?.disconnect();
+        stop();
         if (typeof cleanup === 'function') cleanup();
     };
 }
-
 """
 
 
@@ -91,7 +48,8 @@ async function compassRender(context) {
 def _offline_script() -> str:
     """Altair's offline chart script (bundled by vl-convert) with the lines above added.
 
-    The lines need no imports, so they go into altair's own bundle, just before its
+    The lines (``_keyboard.CONTROLS_JS`` and the render wrapper above) need no imports,
+    so they go into altair's own bundle, just before its
     default export, and ``compassRender`` (which calls altair's ``render``) becomes the
     default. If a new altair bundles its script differently, the chart is still drawn,
     and a warning says that the controls are not labelled.
@@ -106,7 +64,7 @@ def _offline_script() -> str:
             "update compass_widgets/widgets/_a11y.py to match it", RuntimeWarning,
             stacklevel=2)
         return bundle
-    return bundle.replace(ending, _LABEL_CONTROLS_JS
+    return bundle.replace(ending, CONTROLS_JS + _RENDER_JS
                           + "const __default={render:compassRender};export{__default as default};")
 
 

@@ -14,6 +14,7 @@ import ipywidgets as w
 import traitlets as t
 
 from ..store import LearnerStore
+from ._keyboard import KeyboardAid
 
 Option = tuple[str, bool, str]
 
@@ -72,7 +73,9 @@ class SelfCheck(w.VBox):
         self.button = w.Button(description="Check answer", tooltip="Check your answer",
                                 button_style="primary")
         self.feedback = w.HTML(layout=w.Layout(min_height="1.5em"))
-        super().__init__([self.question, self.choice, self.button, self.feedback])
+        # Gives the answers their arrow keys back from JupyterLab (see _keyboard.py).
+        super().__init__([self.question, self.choice, self.button, self.feedback,
+                          KeyboardAid()])
         self.add_class("compass-selfcheck")
         t.link((self.choice, "value"), (self, "answer"))
         self.button.on_click(lambda _: self.check())
