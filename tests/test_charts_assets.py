@@ -28,24 +28,12 @@ from compass_widgets.data.assets import load_assets
 from compass_widgets.data.needs import load_needs
 from compass_widgets.models.assets import AssetAnalysis
 
-COLUMNS = ["asset_id", "neighbourhood", "asset_type", "name", "led_by", "connector", "links_to"]
-ASSETS = [
-    ("V1", "Vale", "gifts", "Joiner", "community", False, "none"),
-    ("V2", "Vale", "associations", "Lunch club", "community", True, "V1;V4;B1"),
-    ("V3", "Vale", "associations", "Walking group", "community", False, "V1"),
-    ("V4", "Vale", "institutions", "GP practice", "institution", False, "V2"),
-    ("V5", "Vale", "places", "Library", "institution", True, "V4"),
-    ("B1", "Brook", "places", "Park", "institution", False, "none"),
-    ("B2", "Brook", "economy", "Bakery", "community", False, "B1"),
-]
+from .test_models_assets import assets_frame, needs_frame
 
 
 @pytest.fixture
 def vale() -> AssetAnalysis:
-    needs = pd.DataFrame({"neighbourhood": ["Vale", "Vale", "Brook", "Brook", "Dale", "Dale"],
-                          "indicator": ["Alone", "Fuel"] * 3,
-                          "percent": [40.0, 10.0, 20.0, 30.0, 30.0, 20.0]})
-    return AssetAnalysis(pd.DataFrame(ASSETS, columns=COLUMNS), needs, neighbourhood="Vale")
+    return AssetAnalysis(assets_frame(), needs_frame(), neighbourhood="Vale")
 
 
 @pytest.fixture(scope="module")

@@ -44,18 +44,28 @@ ASSETS = [
 COLUMNS = ["asset_id", "neighbourhood", "asset_type", "name", "led_by", "connector", "links_to"]
 
 
-@pytest.fixture
-def tiny_assets() -> pd.DataFrame:
+def assets_frame() -> pd.DataFrame:
+    """Seven assets: five in Vale (two connectors), two in Brook, none in Dale."""
     return pd.DataFrame(ASSETS, columns=COLUMNS)
 
 
-@pytest.fixture
-def tiny_needs() -> pd.DataFrame:
+def needs_frame() -> pd.DataFrame:
+    """Two indicators for each of Vale, Brook and Dale."""
     return pd.DataFrame({
         "neighbourhood": ["Vale", "Vale", "Brook", "Brook", "Dale", "Dale"],
         "indicator": ["Alone", "Fuel"] * 3,
         "percent": [40.0, 10.0, 20.0, 30.0, 30.0, 20.0],
     })
+
+
+@pytest.fixture
+def tiny_assets() -> pd.DataFrame:
+    return assets_frame()
+
+
+@pytest.fixture
+def tiny_needs() -> pd.DataFrame:
+    return needs_frame()
 
 
 @pytest.fixture
