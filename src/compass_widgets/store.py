@@ -155,10 +155,7 @@ class LearnerStore:
                 raw = path.read_bytes()
             except FileNotFoundError:
                 raise KeyError(module) from None
-            self.backups.mkdir(parents=True, exist_ok=True)
-            stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
-            backup = self.backups / f"{path.stem}-{stamp}.json"
-            self._write_bytes(backup, raw)
+            backup = self._back_up(path, raw)
             path.unlink()
         return backup
 
@@ -194,12 +191,17 @@ class LearnerStore:
         self.home.mkdir(parents=True, exist_ok=True)
         with self._locked(path):
             if self._read(path):
-                self.backups.mkdir(parents=True, exist_ok=True)
-                stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
-                self._write_bytes(self.backups / f"{path.stem}-{stamp}.json",
-                                  path.read_bytes())
+                self._back_up(path, path.read_bytes())
             self._write_bytes(path, raw)
         return module
+
+    def _back_up(self, path: Path, raw: bytes) -> Path:
+        """Keep ``raw``, a module file's bytes, as ``backups/<module>-<time>.json``; return it."""
+        self.backups.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
+        backup = self.backups / f"{path.stem}-{stamp}.json"
+        self._write_bytes(backup, raw)
+        return backup
 
     @contextlib.contextmanager
     def _locked(self, path: Path) -> Iterator[None]:
